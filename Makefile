@@ -1,0 +1,42 @@
+# otklik — `make help` lists the targets.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+
+.PHONY: help setup demo serve test test-fast lint fmt bench docs clean
+
+help: #: list the targets
+	@grep -E '^[a-z-]+:.*#:' Makefile | sed -E 's/:.*#:/\t/'
+
+setup: #: install uv (when missing) and the locked dependencies
+	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+demo: setup #: a fresh demo desk with multilingual data, served on http://127.0.0.1:8000
+	$(RUN) otklik demo
+
+serve: setup #: serve the desk on the embedded SQLite database in ./var
+	$(RUN) otklik serve
+
+lint: setup #: ruff (lint + format check), mypy, import contracts, migrations in sync
+	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench
+	$(RUN) mypy
+	$(RUN) lint-imports
+	$(RUN) otklik db check --data-dir "$$(mktemp -d)"
+
+test: lint #: lint, then every test (SQLite and PostgreSQL, browser included)
+	$(RUN) pytest -q
+
+test-fast: setup #: the unit tests only
+	$(RUN) pytest -q tests/unit
+
+fmt: setup #: format and fix what ruff can
+	$(RUN) ruff format src tests bench
+	$(RUN) ruff check --fix src tests bench
+
+bench: setup #: benchmarks, printing figures (ingest, import, inbox at 100k and 1M)
+	$(RUN) python -m bench
+
+clean: #: remove the local data and caches
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

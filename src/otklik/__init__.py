@@ -1,0 +1,1 @@
+"""otklik: a social customer-care desk."""

@@ -1,0 +1,56 @@
+"""Composition: builds the engine, unit-of-work factory, clock and writer from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from otklik.clock import Clock, SystemClock
+from otklik.config import Settings
+from otklik.services.auth import SessionSigner
+from otklik.services.writer import IngestWriter
+from otklik.store.engine import make_engine
+from otklik.store.migrate import upgrade_database
+from otklik.store.uow import SqlUnitOfWork
+
+
+@dataclass
+class Services:
+    """Everything the entrypoints need, built once."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    signer: SessionSigner
+    writer: IngestWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = IngestWriter(
+            self.uow, self.clock, max_batch=self.settings.ingest_batch_max
+        )
+
+    def uow(self, write: bool = True) -> SqlUnitOfWork:
+        """A new unit of work."""
+        return SqlUnitOfWork(self.engine, write=write)
+
+    def close(self) -> None:
+        """Stop the writer and release connections."""
+        self.writer.stop()
+        self.engine.dispose()
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> Services:
+    """Build the services for ``settings``; brings the database schema up to date first."""
+    url = settings.effective_database_url
+    if migrate:
+        upgrade_database(url)
+    engine = make_engine(url)
+    signer = SessionSigner(
+        settings.resolved_secret_key(), max_age_s=settings.session_max_age_s
+    )
+    return Services(
+        settings=settings, engine=engine, clock=clock or SystemClock(), signer=signer
+    )

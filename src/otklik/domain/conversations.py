@@ -1,0 +1,218 @@
+"""Conversations: the thread of items and replies with one person on one account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from otklik.domain.events import Event, EventKind
+
+
+class Status(StrEnum):
+    """Where a conversation stands."""
+
+    NEW = "new"  # nobody has touched it yet
+    OPEN = "open"  # someone is on it, or the customer wrote again
+    WAITING = "waiting"  # we answered; the ball is with the customer
+    RESOLVED = "resolved"
+    IGNORED = "ignored"  # deliberately left unanswered, with a reason; never deleted
+
+
+class Priority(StrEnum):
+    """How urgent a conversation is; the inbox sorts by this first."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """Sort rank: 0 is the most urgent."""
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {
+    Priority.URGENT: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+    Priority.LOW: 3,
+}
+
+#: Statuses an agent must act on: they form the open inbox.
+ACTIVE_STATUSES = frozenset({Status.NEW, Status.OPEN})
+
+#: Allowed transitions and the verb that performs each.
+TRANSITIONS: dict[tuple[Status, Status], str] = {
+    (Status.NEW, Status.OPEN): "open",
+    (Status.NEW, Status.WAITING): "reply",
+    (Status.OPEN, Status.WAITING): "reply",
+    (Status.WAITING, Status.OPEN): "customer_wrote",
+    (Status.NEW, Status.RESOLVED): "resolve",
+    (Status.OPEN, Status.RESOLVED): "resolve",
+    (Status.WAITING, Status.RESOLVED): "resolve",
+    (Status.NEW, Status.IGNORED): "ignore",
+    (Status.OPEN, Status.IGNORED): "ignore",
+    (Status.WAITING, Status.IGNORED): "ignore",
+    (Status.RESOLVED, Status.OPEN): "reopen",
+    (Status.IGNORED, Status.OPEN): "reopen",
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """A status change the conversation's rules do not allow."""
+
+    def __init__(self, current: Status, target: Status):
+        super().__init__(
+            f"a conversation that is {current.value} cannot become {target.value}"
+        )
+        self.current = current
+        self.target = target
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """The state of one conversation; changed only through the methods below.
+
+    Each method returns the new state and the :class:`Event` that records the change, so
+    the caller stores both in one transaction.
+    """
+
+    id: int
+    source: str
+    account: str
+    author_external_id: str
+    author_name: str
+    author_handle: str
+    thread_key: str
+    status: Status
+    priority: Priority
+    created_at: datetime
+    updated_at: datetime
+    waiting_since: datetime | None  # oldest customer item not answered yet
+    last_inbound_at: datetime
+    assignee_id: int | None = None
+    team_id: int | None = None
+    language: str | None = None
+    ignore_reason: str | None = None
+
+    def _to(self, target: Status, *, at: datetime) -> Conversation:
+        if (self.status, target) not in TRANSITIONS:
+            raise TransitionNotAllowed(self.status, target)
+        return replace(self, status=target, updated_at=at)
+
+    def _event(
+        self, kind: EventKind, actor: str, at: datetime, **data: object
+    ) -> Event:
+        return Event(
+            kind=kind, actor=actor, at=at, conversation_id=self.id, data=dict(data)
+        )
+
+    def assign(
+        self, agent_id: int | None, *, by: str, at: datetime
+    ) -> tuple[Conversation, Event]:
+        """Give the conversation to an agent (or take it away with ``None``)."""
+        changed = replace(self, assignee_id=agent_id, updated_at=at)
+        if agent_id is not None and self.status is Status.NEW:
+            changed = replace(changed, status=Status.OPEN)
+        event = self._event(
+            EventKind.ASSIGNED, by, at, previous=self.assignee_id, assignee=agent_id
+        )
+        return changed, event
+
+    def move_to_team(
+        self, team_id: int | None, *, by: str, at: datetime
+    ) -> tuple[Conversation, Event]:
+        """Route the conversation to a team."""
+        changed = replace(self, team_id=team_id, updated_at=at)
+        return changed, self._event(
+            EventKind.TEAM_CHANGED, by, at, previous=self.team_id, team=team_id
+        )
+
+    def record_reply(
+        self, *, by: str, at: datetime
+    ) -> tuple[Conversation, Event | None]:
+        """An agent answered: the customer's items are answered; the ball is theirs."""
+        if self.status in ACTIVE_STATUSES:
+            changed = self._to(Status.WAITING, at=at)
+            changed = replace(changed, waiting_since=None)
+            return changed, self._event(
+                EventKind.STATUS_CHANGED,
+                by,
+                at,
+                previous=self.status.value,
+                status="waiting",
+            )
+        # A reply on a resolved or waiting conversation changes no status.
+        return replace(self, waiting_since=None, updated_at=at), None
+
+    def record_inbound(
+        self, *, created_at: datetime, at: datetime
+    ) -> tuple[Conversation, Event | None]:
+        """The customer wrote again: the conversation needs us again."""
+        waiting_since = (
+            self.waiting_since if self.waiting_since is not None else created_at
+        )
+        base = replace(
+            self,
+            waiting_since=min(waiting_since, created_at),
+            last_inbound_at=max(self.last_inbound_at, created_at),
+            updated_at=at,
+        )
+        if self.status is Status.WAITING:
+            return replace(base, status=Status.OPEN), self._event(
+                EventKind.STATUS_CHANGED,
+                "customer",
+                at,
+                previous="waiting",
+                status="open",
+            )
+        if self.status in (Status.RESOLVED, Status.IGNORED):
+            # P16: the conversation follows the customer; writing again reopens it.
+            return replace(base, status=Status.OPEN, ignore_reason=None), self._event(
+                EventKind.REOPENED, "customer", at, previous=self.status.value
+            )
+        return base, None
+
+    def resolve(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
+        """Mark the customer's matter as settled."""
+        changed = self._to(Status.RESOLVED, at=at)
+        return changed, self._event(
+            EventKind.RESOLVED, by, at, previous=self.status.value
+        )
+
+    def reopen(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
+        """Bring a resolved or ignored conversation back to the open inbox."""
+        changed = replace(self._to(Status.OPEN, at=at), ignore_reason=None)
+        if changed.waiting_since is None:
+            changed = replace(changed, waiting_since=at)
+        return changed, self._event(
+            EventKind.REOPENED, by, at, previous=self.status.value
+        )
+
+    def ignore(
+        self, reason: str, *, by: str, at: datetime
+    ) -> tuple[Conversation, Event]:
+        """Leave the conversation unanswered on purpose. Its items stay, forever."""
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("ignoring a conversation needs a reason")
+        changed = replace(self._to(Status.IGNORED, at=at), ignore_reason=reason)
+        return changed, self._event(
+            EventKind.IGNORED, by, at, previous=self.status.value, reason=reason
+        )
+
+    @property
+    def is_active(self) -> bool:
+        """True when the conversation is in the open inbox."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def due_at(self) -> datetime:
+        """When it should be answered by; until an SLA clock exists, the oldest unanswered item."""
+        return (
+            self.waiting_since
+            if self.waiting_since is not None
+            else self.last_inbound_at
+        )

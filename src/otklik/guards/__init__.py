@@ -1,0 +1,1 @@
+"""Checks on reply drafts before they go out. Pure, plus an in-memory index."""

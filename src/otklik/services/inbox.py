@@ -1,0 +1,204 @@
+"""The read side of the desk: the inbox by urgency and a conversation's full history."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import orjson
+from sqlalchemy import Connection, and_, func, or_, select
+
+from otklik.domain.conversations import Conversation, Status
+from otklik.domain.events import Event
+from otklik.domain.items import Item
+from otklik.domain.replies import Reply
+from otklik.errors import InvalidPayload
+from otklik.services.access import Actor, access_conversation
+from otklik.services.ports import UowFactory
+from otklik.store import tables as t
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilters:
+    """What the inbox shows. ``status=None`` means the open inbox (new and open)."""
+
+    status: Sequence[Status] | None = None
+    assignee: int | Literal["none"] | None = None
+    team: int | None = None
+    channel: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One conversation as the inbox lists it."""
+
+    id: int
+    status: str
+    priority: str
+    source: str
+    account: str
+    author_name: str
+    author_handle: str
+    language: str | None
+    assignee_id: int | None
+    assignee_name: str | None
+    team_id: int | None
+    due_at: datetime
+    waiting_since: datetime | None
+    last_inbound_at: datetime
+    preview: str
+    addressing: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    """A page of the inbox and the cursor of the next page (None at the end)."""
+
+    rows: list[InboxRow]
+    next_cursor: str | None
+
+
+def _encode_cursor(rank: int, due: datetime, conv_id: int) -> str:
+    return base64.urlsafe_b64encode(
+        orjson.dumps([rank, due.isoformat(), conv_id])
+    ).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
+    try:
+        rank, due, conv_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return int(rank), datetime.fromisoformat(due), int(conv_id)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise InvalidPayload(
+            "invalid cursor; start again without one", status_code=400
+        ) from None
+
+
+def list_inbox(
+    filters: InboxFilters,
+    *,
+    uow_factory: UowFactory,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> InboxPage:
+    """Conversations by urgency: priority first, then the longest-waiting customer."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
+    c = t.conversations.c
+    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(
+        t.agents, t.agents.c.id == c.assignee_id
+    )
+    if filters.status is None:
+        query = query.where(c.active == 1)
+    elif len(filters.status) == 1:
+        query = query.where(c.status == filters.status[0].value)
+    else:
+        query = query.where(c.status.in_([s.value for s in filters.status]))
+    if filters.assignee == "none":
+        query = query.where(c.assignee_id.is_(None))
+    elif filters.assignee is not None:
+        query = query.where(c.assignee_id == filters.assignee)
+    if filters.team is not None:
+        query = query.where(c.team_id == filters.team)
+    if filters.channel is not None:
+        query = query.where(c.source == filters.channel)
+    if filters.language is not None:
+        query = query.where(c.language == filters.language)
+    if cursor:
+        rank, due, last_id = _decode_cursor(cursor)
+        query = query.where(
+            or_(
+                c.priority_rank > rank,
+                and_(c.priority_rank == rank, c.due_at > due),
+                and_(c.priority_rank == rank, c.due_at == due, c.id > last_id),
+            )
+        )
+    query = query.order_by(c.priority_rank, c.due_at, c.id).limit(limit + 1)
+    with uow_factory(write=False) as uow:
+        rows = list(uow.connection.execute(query).mappings())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        previews = _latest_items(uow.connection, [r["id"] for r in rows])
+    page = [
+        InboxRow(
+            id=r["id"],
+            status=r["status"],
+            priority=r["priority"],
+            source=r["source"],
+            account=r["account"],
+            author_name=r["author_name"],
+            author_handle=r["author_handle"],
+            language=r["language"],
+            assignee_id=r["assignee_id"],
+            assignee_name=r["assignee_name"],
+            team_id=r["team_id"],
+            due_at=r["due_at"],
+            waiting_since=r["waiting_since"],
+            last_inbound_at=r["last_inbound_at"],
+            preview=previews.get(r["id"], ("", None))[0],
+            addressing=previews.get(r["id"], ("", None))[1],
+        )
+        for r in rows
+    ]
+    next_cursor = (
+        _encode_cursor(rows[-1]["priority_rank"], rows[-1]["due_at"], rows[-1]["id"])
+        if more and rows
+        else None
+    )
+    return InboxPage(rows=page, next_cursor=next_cursor)
+
+
+def _latest_items(
+    connection: Connection, conversation_ids: list[int]
+) -> dict[int, tuple[str, str]]:
+    """Text (first 280 characters) and addressing of each conversation's newest item, in one query."""
+    if not conversation_ids:
+        return {}
+    newest = (
+        select(func.max(t.items.c.id))
+        .where(t.items.c.conversation_id.in_(conversation_ids))
+        .group_by(t.items.c.conversation_id)
+    )
+    rows = connection.execute(
+        select(
+            t.items.c.conversation_id,
+            func.substr(t.items.c.text, 1, 280).label("text"),
+            t.items.c.addressing,
+        ).where(t.items.c.id.in_(newest))
+    )
+    return {r.conversation_id: (r.text, r.addressing) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """A conversation with everything that happened in it."""
+
+    conversation: Conversation
+    items: list[Item]
+    replies: list[Reply]
+    events: list[Event]
+    agent_names: dict[int, str] = field(default_factory=dict)
+    team_name: str | None = None
+
+
+def conversation_detail(
+    conversation_id: int, *, actor: Actor, uow_factory: UowFactory
+) -> ConversationView:
+    """A conversation's items, replies and audit events, for one actor."""
+    with uow_factory(write=False) as uow:
+        conversation = access_conversation(actor, conversation_id, uow)
+        team = uow.teams.get(conversation.team_id) if conversation.team_id else None
+        return ConversationView(
+            conversation=conversation,
+            items=uow.items.for_conversation(conversation_id),
+            replies=uow.replies.for_conversation(conversation_id),
+            events=uow.events.for_conversation(conversation_id),
+            agent_names={a.id: a.name for a in uow.agents.all()},
+            team_name=team.name if team else None,
+        )

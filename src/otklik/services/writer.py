@@ -1,0 +1,132 @@
+"""Group commit: one writer thread stores the items of many requests in one transaction.
+
+Each request waits for the commit that holds its items, so a webhook is answered only after
+its items are durable, while the database sees a few large transactions instead of one per
+request (SQLite allows one writer at a time; WAL checkpoints stall single small commits).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from otklik.clock import Clock
+from otklik.domain.items import ItemDraft
+from otklik.services.ingest import IngestOutcome, store_drafts
+from otklik.services.ports import UowFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Request:
+    drafts: Sequence[ItemDraft]
+    future: Future[list[IngestOutcome]] = field(default_factory=Future)
+
+
+class IngestWriter:
+    """A single writer thread with group commit. Start it, submit drafts, stop it."""
+
+    def __init__(self, uow_factory: UowFactory, clock: Clock, *, max_batch: int = 256):
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._max_batch = max_batch
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self.commits = 0  # how many transactions were committed (for benchmarks)
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="otklik-ingest-writer", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Finish what is queued, then stop."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def submit(self, drafts: Sequence[ItemDraft]) -> Future[list[IngestOutcome]]:
+        """Queue drafts; the future resolves after the commit that stores them."""
+        if self._thread is None:
+            raise RuntimeError("the ingest writer is not running")
+        request = _Request(drafts)
+        self._queue.put(request)
+        return request.future
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            size = len(first.drafts)
+            while size < self._max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                group.append(more)
+                size += len(more.drafts)
+            self._write(group)
+
+    def _write(self, group: list[_Request]) -> None:
+        try:
+            results = self._commit(group)
+        except (IntegrityError, OperationalError) as exc:
+            # Another process won a race on a unique key, or the database was busy:
+            # fall back to one transaction per request so each gets its own answer.
+            log.info(
+                "group commit of %d requests failed (%s); retrying one by one",
+                len(group),
+                exc.__class__.__name__,
+            )
+            for request in group:
+                self._write_one(request)
+            return
+        except Exception as exc:  # noqa: BLE001 - every waiting request must get an answer
+            for request in group:
+                request.future.set_exception(exc)
+            return
+        for request, outcomes in zip(group, results, strict=True):
+            request.future.set_result(outcomes)
+
+    def _commit(self, group: list[_Request]) -> list[list[IngestOutcome]]:
+        with self._uow_factory(write=True) as uow:
+            now = self._clock.now()
+            flat = [d for r in group for d in r.drafts]
+            outcomes = store_drafts(flat, uow=uow, now=now)
+            uow.commit()
+        self.commits += 1
+        results: list[list[IngestOutcome]] = []
+        start = 0
+        for request in group:
+            results.append(outcomes[start : start + len(request.drafts)])
+            start += len(request.drafts)
+        return results
+
+    def _write_one(self, request: _Request) -> None:
+        for attempt in range(3):
+            try:
+                request.future.set_result(self._commit([request])[0])
+                return
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == 2:
+                    request.future.set_exception(exc)
+            except Exception as exc:  # noqa: BLE001 - the request must get an answer
+                request.future.set_exception(exc)
+                return

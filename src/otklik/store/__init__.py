@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables, repositories, unit of work, migrations."""

@@ -1,0 +1,626 @@
+"""Repositories: rows to domain objects and back. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+
+from otklik.domain.agents import Agent, Role, Team
+from otklik.domain.conversations import Conversation, Priority, Status
+from otklik.domain.events import Event, EventKind
+from otklik.domain.items import Addressing, Author, Item, ItemDraft
+from otklik.domain.replies import DeliveryState, Reply
+from otklik.store import tables as t
+
+
+class _Repository:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+
+def _item(row: RowMapping) -> Item:
+    return Item(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        source=row["source"],
+        external_id=row["external_id"],
+        author=Author(
+            external_id=row["author_external_id"],
+            name=row["author_name"],
+            handle=row["author_handle"],
+            followers=row["author_followers"],
+        ),
+        text=row["text"],
+        created_at=row["created_at"],
+        received_at=row["received_at"],
+        addressing=Addressing(row["addressing"]),
+        account=row["account"],
+        parent_external_id=row["parent_external_id"],
+        url=row["url"],
+        language=row["language"],
+        raw=row["raw"],
+    )
+
+
+class ItemRepository(_Repository):
+    """Items are inserted and read; there is deliberately no update or delete."""
+
+    def find(self, source: str, external_id: str) -> Item | None:
+        """The stored item with this platform id, if any."""
+        row = (
+            self.connection.execute(
+                select(t.items).where(
+                    t.items.c.source == source, t.items.c.external_id == external_id
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _item(row) if row else None
+
+    def find_ids(
+        self, source: str, external_ids: Sequence[str]
+    ) -> dict[str, tuple[int, int]]:
+        """Map the given external ids already stored to ``(item id, conversation id)``."""
+        if not external_ids:
+            return {}
+        rows = self.connection.execute(
+            select(
+                t.items.c.external_id, t.items.c.id, t.items.c.conversation_id
+            ).where(
+                t.items.c.source == source,
+                t.items.c.external_id.in_(list(external_ids)),
+            )
+        )
+        return {r.external_id: (r.id, r.conversation_id) for r in rows}
+
+    def add(
+        self, draft: ItemDraft, *, conversation_id: int, received_at: datetime
+    ) -> int:
+        """Store a new item and return its id."""
+        result = self.connection.execute(
+            insert(t.items).values(
+                conversation_id=conversation_id,
+                source=draft.source,
+                external_id=draft.external_id,
+                author_external_id=draft.author.external_id,
+                author_name=draft.author.name,
+                author_handle=draft.author.handle,
+                author_followers=draft.author.followers,
+                text=draft.text,
+                created_at=draft.created_at,
+                received_at=received_at,
+                addressing=draft.addressing.value,
+                account=draft.account,
+                parent_external_id=draft.parent_external_id,
+                url=draft.url,
+                language=draft.language,
+                raw=draft.raw,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def get(self, item_id: int) -> Item | None:
+        """An item by id."""
+        row = (
+            self.connection.execute(select(t.items).where(t.items.c.id == item_id))
+            .mappings()
+            .first()
+        )
+        return _item(row) if row else None
+
+    def for_conversation(self, conversation_id: int) -> list[Item]:
+        """A conversation's items, oldest first."""
+        rows = self.connection.execute(
+            select(t.items)
+            .where(t.items.c.conversation_id == conversation_id)
+            .order_by(t.items.c.created_at, t.items.c.id)
+        ).mappings()
+        return [_item(r) for r in rows]
+
+    def latest_in(self, conversation_id: int) -> Item | None:
+        """The newest item of a conversation."""
+        row = (
+            self.connection.execute(
+                select(t.items)
+                .where(t.items.c.conversation_id == conversation_id)
+                .order_by(t.items.c.created_at.desc(), t.items.c.id.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return _item(row) if row else None
+
+    def count(self) -> int:
+        """How many items are stored."""
+        return int(
+            self.connection.execute(
+                select(func.count()).select_from(t.items)
+            ).scalar_one()
+        )
+
+
+def _conversation(row: RowMapping) -> Conversation:
+    return Conversation(
+        id=row["id"],
+        source=row["source"],
+        account=row["account"],
+        author_external_id=row["author_external_id"],
+        author_name=row["author_name"],
+        author_handle=row["author_handle"],
+        thread_key=row["thread_key"],
+        status=Status(row["status"]),
+        priority=Priority(row["priority"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        waiting_since=row["waiting_since"],
+        last_inbound_at=row["last_inbound_at"],
+        assignee_id=row["assignee_id"],
+        team_id=row["team_id"],
+        language=row["language"],
+        ignore_reason=row["ignore_reason"],
+    )
+
+
+def _conversation_values(c: Conversation) -> dict[str, Any]:
+    return {
+        "source": c.source,
+        "account": c.account,
+        "author_external_id": c.author_external_id,
+        "author_name": c.author_name,
+        "author_handle": c.author_handle,
+        "thread_key": c.thread_key,
+        "status": c.status.value,
+        "active": 1 if c.is_active else 0,
+        "priority": c.priority.value,
+        "priority_rank": c.priority.rank,
+        "due_at": c.due_at,
+        "waiting_since": c.waiting_since,
+        "last_inbound_at": c.last_inbound_at,
+        "assignee_id": c.assignee_id,
+        "team_id": c.team_id,
+        "language": c.language,
+        "ignore_reason": c.ignore_reason,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+class ConversationRepository(_Repository):
+    """Conversations; saved whole after a domain method changed them."""
+
+    def get(
+        self, conversation_id: int, *, for_update: bool = False
+    ) -> Conversation | None:
+        """A conversation by id; ``for_update`` locks its row on PostgreSQL."""
+        query = select(t.conversations).where(t.conversations.c.id == conversation_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.connection.execute(query).mappings().first()
+        return _conversation(row) if row else None
+
+    def find_by_identity(
+        self, source: str, account: str, author_external_id: str, thread_key: str
+    ) -> Conversation | None:
+        """The conversation with one person on one account and thread."""
+        c = t.conversations.c
+        row = (
+            self.connection.execute(
+                select(t.conversations).where(
+                    c.source == source,
+                    c.account == account,
+                    c.author_external_id == author_external_id,
+                    c.thread_key == thread_key,
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _conversation(row) if row else None
+
+    def add(self, conversation: Conversation) -> int:
+        """Store a new conversation and return its id."""
+        result = self.connection.execute(
+            insert(t.conversations).values(**_conversation_values(conversation))
+        )
+        return int(result.inserted_primary_key[0])
+
+    def save(self, conversation: Conversation) -> None:
+        """Write a changed conversation back."""
+        self.connection.execute(
+            update(t.conversations)
+            .where(t.conversations.c.id == conversation.id)
+            .values(**_conversation_values(conversation))
+        )
+
+
+def _reply(row: RowMapping) -> Reply:
+    return Reply(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        agent_id=row["agent_id"],
+        text=row["text"],
+        created_at=row["created_at"],
+        delivery_state=DeliveryState(row["delivery_state"]),
+        idempotency_key=row["idempotency_key"],
+        in_reply_to_item_id=row["in_reply_to_item_id"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        delivered_at=row["delivered_at"],
+        external_id=row["external_id"],
+    )
+
+
+class ReplyRepository(_Repository):
+    """Replies agents wrote, with their delivery state."""
+
+    def add(
+        self,
+        *,
+        conversation_id: int,
+        agent_id: int | None,
+        text: str,
+        created_at: datetime,
+        delivery_state: DeliveryState,
+        idempotency_key: str,
+        in_reply_to_item_id: int | None,
+    ) -> int:
+        """Store a new reply and return its id."""
+        result = self.connection.execute(
+            insert(t.replies).values(
+                conversation_id=conversation_id,
+                agent_id=agent_id,
+                text=text,
+                created_at=created_at,
+                delivery_state=delivery_state.value,
+                idempotency_key=idempotency_key,
+                in_reply_to_item_id=in_reply_to_item_id,
+                attempts=0,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def get(self, reply_id: int) -> Reply | None:
+        """A reply by id."""
+        row = (
+            self.connection.execute(select(t.replies).where(t.replies.c.id == reply_id))
+            .mappings()
+            .first()
+        )
+        return _reply(row) if row else None
+
+    def save(self, reply: Reply) -> None:
+        """Write a reply's delivery state back."""
+        self.connection.execute(
+            update(t.replies)
+            .where(t.replies.c.id == reply.id)
+            .values(
+                delivery_state=reply.delivery_state.value,
+                attempts=reply.attempts,
+                last_error=reply.last_error,
+                delivered_at=reply.delivered_at,
+                external_id=reply.external_id,
+            )
+        )
+
+    def for_conversation(self, conversation_id: int) -> list[Reply]:
+        """A conversation's replies, oldest first."""
+        rows = self.connection.execute(
+            select(t.replies)
+            .where(t.replies.c.conversation_id == conversation_id)
+            .order_by(t.replies.c.created_at, t.replies.c.id)
+        ).mappings()
+        return [_reply(r) for r in rows]
+
+
+class OutboxRepository(_Repository):
+    """Delivery jobs for the worker."""
+
+    def enqueue(self, reply_id: int, *, at: datetime) -> int:
+        """Queue a reply for delivery now."""
+        result = self.connection.execute(
+            insert(t.outbox).values(
+                reply_id=reply_id,
+                state="pending",
+                attempts=0,
+                next_attempt_at=at,
+                created_at=at,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int, skip_locked: bool
+    ) -> list[tuple[int, int, int]]:
+        """Claim due jobs: mark them leased and return ``(job id, reply id, attempts)``.
+
+        On PostgreSQL rows are locked with ``SKIP LOCKED`` so many workers share the queue;
+        on SQLite the caller's ``BEGIN IMMEDIATE`` already makes this the only writer.
+        """
+        o = t.outbox.c
+        query = (
+            select(o.id, o.reply_id, o.attempts)
+            .where(o.state == "pending", o.next_attempt_at <= now)
+            .where((o.claimed_until.is_(None)) | (o.claimed_until < now))
+            .order_by(o.next_attempt_at, o.id)
+            .limit(limit)
+        )
+        if skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(self.connection.execute(query))
+        if rows:
+            self.connection.execute(
+                update(t.outbox)
+                .where(o.id.in_([r.id for r in rows]))
+                .values(claimed_until=lease_until)
+            )
+        return [(r.id, r.reply_id, r.attempts) for r in rows]
+
+    def finish(
+        self, job_id: int, *, state: str, attempts: int, error: str | None
+    ) -> None:
+        """Close a job as ``done`` or ``dead``."""
+        self.connection.execute(
+            update(t.outbox)
+            .where(t.outbox.c.id == job_id)
+            .values(
+                state=state, attempts=attempts, last_error=error, claimed_until=None
+            )
+        )
+
+    def retry_later(
+        self, job_id: int, *, at: datetime, attempts: int, error: str
+    ) -> None:
+        """Put a job back for another attempt at ``at``."""
+        self.connection.execute(
+            update(t.outbox)
+            .where(t.outbox.c.id == job_id)
+            .values(
+                next_attempt_at=at,
+                attempts=attempts,
+                last_error=error,
+                claimed_until=None,
+            )
+        )
+
+    def pending_count(self) -> int:
+        """Jobs still to deliver."""
+        return int(
+            self.connection.execute(
+                select(func.count())
+                .select_from(t.outbox)
+                .where(t.outbox.c.state == "pending")
+            ).scalar_one()
+        )
+
+
+class EventRepository(_Repository):
+    """The audit trail: append and read, nothing else."""
+
+    def append(self, event: Event) -> None:
+        """Record one change."""
+        self.connection.execute(
+            insert(t.events).values(
+                conversation_id=event.conversation_id,
+                kind=event.kind.value,
+                actor=event.actor,
+                at=event.at,
+                data=event.data,
+            )
+        )
+
+    def for_conversation(self, conversation_id: int) -> list[Event]:
+        """A conversation's events, oldest first."""
+        rows = self.connection.execute(
+            select(t.events)
+            .where(t.events.c.conversation_id == conversation_id)
+            .order_by(t.events.c.id)
+        ).mappings()
+        return [
+            Event(
+                id=r["id"],
+                kind=EventKind(r["kind"]),
+                actor=r["actor"],
+                at=r["at"],
+                conversation_id=r["conversation_id"],
+                data=r["data"],
+            )
+            for r in rows
+        ]
+
+
+def _agent(row: RowMapping) -> Agent:
+    return Agent(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=Role(row["role"]),
+        team_id=row["team_id"],
+        active=row["active"],
+    )
+
+
+class AgentRepository(_Repository):
+    """Agents and their password hashes."""
+
+    def add(
+        self,
+        *,
+        email: str,
+        name: str,
+        password_hash: str,
+        role: Role,
+        team_id: int | None,
+        at: datetime,
+    ) -> int:
+        """Store a new agent and return its id."""
+        result = self.connection.execute(
+            insert(t.agents).values(
+                email=email,
+                name=name,
+                password_hash=password_hash,
+                role=role.value,
+                team_id=team_id,
+                active=True,
+                created_at=at,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def get(self, agent_id: int) -> Agent | None:
+        """An agent by id."""
+        row = (
+            self.connection.execute(select(t.agents).where(t.agents.c.id == agent_id))
+            .mappings()
+            .first()
+        )
+        return _agent(row) if row else None
+
+    def by_email(self, email: str) -> tuple[Agent, str] | None:
+        """An agent and its password hash, by e-mail (case-insensitive)."""
+        row = (
+            self.connection.execute(
+                select(t.agents).where(t.agents.c.email == email.strip().lower())
+            )
+            .mappings()
+            .first()
+        )
+        return (_agent(row), row["password_hash"]) if row else None
+
+    def set_password_hash(self, agent_id: int, password_hash: str) -> None:
+        """Replace an agent's password hash (e.g. after re-hashing with new parameters)."""
+        self.connection.execute(
+            update(t.agents)
+            .where(t.agents.c.id == agent_id)
+            .values(password_hash=password_hash)
+        )
+
+    def all(self) -> list[Agent]:
+        """Every agent, by name."""
+        return [
+            _agent(r)
+            for r in self.connection.execute(
+                select(t.agents).order_by(t.agents.c.name)
+            ).mappings()
+        ]
+
+
+class TeamRepository(_Repository):
+    """Teams."""
+
+    def ensure(self, name: str) -> int:
+        """The id of the team with this name, creating it when needed."""
+        found = self.connection.execute(
+            select(t.teams.c.id).where(t.teams.c.name == name)
+        ).scalar()
+        if found is not None:
+            return int(found)
+        return int(
+            self.connection.execute(
+                insert(t.teams).values(name=name)
+            ).inserted_primary_key[0]
+        )
+
+    def get(self, team_id: int) -> Team | None:
+        """A team by id."""
+        row = self.connection.execute(
+            select(t.teams).where(t.teams.c.id == team_id)
+        ).first()
+        return Team(id=row.id, name=row.name) if row else None
+
+    def all(self) -> list[Team]:
+        """Every team, by name."""
+        return [
+            Team(id=r.id, name=r.name)
+            for r in self.connection.execute(select(t.teams).order_by(t.teams.c.name))
+        ]
+
+
+class TokenRepository(_Repository):
+    """API tokens; only their SHA-256 hashes are stored."""
+
+    def add(self, *, agent_id: int, name: str, token_hash: str, at: datetime) -> int:
+        """Store a token hash and return the token's id."""
+        result = self.connection.execute(
+            insert(t.api_tokens).values(
+                agent_id=agent_id, name=name, token_hash=token_hash, created_at=at
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def agent_for(self, token_hash: str) -> tuple[int, int] | None:
+        """``(token id, agent id)`` of a live token with this hash."""
+        row = self.connection.execute(
+            select(t.api_tokens.c.id, t.api_tokens.c.agent_id).where(
+                t.api_tokens.c.token_hash == token_hash,
+                t.api_tokens.c.revoked_at.is_(None),
+            )
+        ).first()
+        return (row.id, row.agent_id) if row else None
+
+    def revoke(self, token_id: int, *, at: datetime) -> None:
+        """Stop a token from working."""
+        self.connection.execute(
+            update(t.api_tokens)
+            .where(t.api_tokens.c.id == token_id)
+            .values(revoked_at=at)
+        )
+
+
+class SourceRepository(_Repository):
+    """Configured generic sources: their secrets and callback URLs."""
+
+    def get(self, name: str) -> RowMapping | None:
+        """A source's row by name."""
+        return (
+            self.connection.execute(select(t.sources).where(t.sources.c.name == name))
+            .mappings()
+            .first()
+        )
+
+    def add(
+        self,
+        *,
+        name: str,
+        kind: str,
+        secret: str,
+        callback_url: str | None,
+        at: datetime,
+    ) -> int:
+        """Store a new source."""
+        result = self.connection.execute(
+            insert(t.sources).values(
+                name=name,
+                kind=kind,
+                secret=secret,
+                callback_url=callback_url,
+                created_at=at,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def update(
+        self, name: str, *, secret: str | None = None, callback_url: str | None = None
+    ) -> None:
+        """Change a source's secret or callback URL."""
+        values: dict[str, Any] = {}
+        if secret is not None:
+            values["secret"] = secret
+        if callback_url is not None:
+            values["callback_url"] = callback_url or None
+        if values:
+            self.connection.execute(
+                update(t.sources).where(t.sources.c.name == name).values(**values)
+            )
+
+    def all(self) -> list[RowMapping]:
+        """Every source, by name."""
+        return list(
+            self.connection.execute(
+                select(t.sources).order_by(t.sources.c.name)
+            ).mappings()
+        )

@@ -1,0 +1,241 @@
+"""SQLAlchemy Core tables. Repositories map rows to domain objects explicitly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+# Named constraints: Alembic's SQLite batch migrations need them.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BIGINT ids on PostgreSQL, but INTEGER on SQLite so they stay rowid aliases.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(
+                "naive datetimes are not stored; pass a timezone-aware one"
+            )
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        return (
+            value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        )
+
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(400), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("team_id", Id, ForeignKey("teams.id"), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agent_id", Id, ForeignKey("agents.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("secret", String(400), nullable=False),
+    Column("callback_url", String(2000), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("author_external_id", String(200), nullable=False),
+    Column("author_name", String(300), nullable=False),
+    Column("author_handle", String(300), nullable=False),
+    Column("thread_key", String(300), nullable=False),
+    Column("status", String(20), nullable=False),
+    # 1 while the conversation is in the open inbox (new/open): lets one index serve it.
+    Column("active", SmallInteger, nullable=False),
+    Column("priority", String(20), nullable=False),
+    Column("priority_rank", SmallInteger, nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("waiting_since", UtcDateTime(), nullable=True),
+    Column("last_inbound_at", UtcDateTime(), nullable=False),
+    Column("assignee_id", Id, ForeignKey("agents.id"), nullable=True),
+    Column("team_id", Id, ForeignKey("teams.id"), nullable=True),
+    Column("language", String(10), nullable=True),
+    Column("ignore_reason", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint(
+        "source",
+        "account",
+        "author_external_id",
+        "thread_key",
+        name="uq_conversations_identity",
+    ),
+)
+
+# The inbox reads these: each filter gets a composite index ending in the sort order.
+_SORT = ("priority_rank", "due_at", "id")
+Index("ix_conv_inbox", conversations.c.active, *(conversations.c[c] for c in _SORT))
+Index("ix_conv_status", conversations.c.status, *(conversations.c[c] for c in _SORT))
+Index(
+    "ix_conv_team",
+    conversations.c.team_id,
+    conversations.c.active,
+    *(conversations.c[c] for c in _SORT),
+)
+Index(
+    "ix_conv_assignee",
+    conversations.c.assignee_id,
+    conversations.c.active,
+    *(conversations.c[c] for c in _SORT),
+)
+Index(
+    "ix_conv_source",
+    conversations.c.source,
+    conversations.c.active,
+    *(conversations.c[c] for c in _SORT),
+)
+Index(
+    "ix_conv_language",
+    conversations.c.language,
+    conversations.c.active,
+    *(conversations.c[c] for c in _SORT),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(300), nullable=False),
+    Column("author_external_id", String(200), nullable=False),
+    Column("author_name", String(300), nullable=False),
+    Column("author_handle", String(300), nullable=False),
+    Column("author_followers", BigInteger, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("addressing", String(20), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("parent_external_id", String(300), nullable=True),
+    Column("url", String(2000), nullable=True),
+    Column("language", String(10), nullable=True),
+    Column("raw", JSON, nullable=False),
+    UniqueConstraint("source", "external_id", name="uq_items_source_external_id"),
+)
+Index("ix_items_conversation", items.c.conversation_id, items.c.created_at)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=False),
+    Column("in_reply_to_item_id", Id, ForeignKey("items.id"), nullable=True),
+    Column("agent_id", Id, ForeignKey("agents.id"), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivery_state", String(20), nullable=False),
+    Column("idempotency_key", String(100), nullable=False, unique=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("external_id", String(300), nullable=True),
+)
+Index("ix_replies_conversation", replies.c.conversation_id, replies.c.created_at)
+Index("ix_replies_external_id", replies.c.external_id)
+
+# Outbound work the worker delivers after commit; a row per attempt series.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reply_id", Id, ForeignKey("replies.id"), nullable=False),
+    Column("state", String(20), nullable=False),  # pending | done | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+Index("ix_outbox_due", outbox.c.state, outbox.c.next_attempt_at)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=True),
+    Column("kind", String(40), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+Index("ix_events_conversation", events.c.conversation_id, events.c.id)

@@ -1,0 +1,1 @@
+"""Text analysis of items (language, kind, sentiment, signals). Pure functions, offline."""

@@ -1,0 +1,1 @@
+"""Web entrypoint: FastAPI app, webhooks, API, agent UI."""

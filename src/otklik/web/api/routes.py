@@ -1,0 +1,305 @@
+"""``/api/v1``: the inbox and the actions on conversations, for people and machines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from otklik.domain.conversations import Conversation, Status
+from otklik.errors import InvalidPayload
+from otklik.services import actions, replies
+from otklik.services.auth import create_token
+from otklik.services.inbox import InboxFilters, conversation_detail, list_inbox
+from otklik.web.api.schemas import (
+    AgentOut,
+    AssignBody,
+    ConversationOut,
+    ConversationStateOut,
+    IgnoreBody,
+    InboxOut,
+    ReplyCreate,
+    ReplyOut,
+    TeamBody,
+    TeamOut,
+    TokenCreate,
+    TokenOut,
+)
+from otklik.web.deps import ApiActorDep, ServicesDep
+
+router = APIRouter(prefix="/api/v1", tags=["desk"])
+
+
+def _state(c: Conversation) -> ConversationStateOut:
+    return ConversationStateOut(
+        id=c.id,
+        status=c.status.value,
+        assignee_id=c.assignee_id,
+        team_id=c.team_id,
+        ignore_reason=c.ignore_reason,
+    )
+
+
+def parse_status(status: str | None) -> list[Status] | None:
+    """``open`` (default) means new+open; otherwise a comma-separated list of statuses."""
+    if status is None or status == "open_inbox":
+        return None
+    try:
+        return [Status(s.strip()) for s in status.split(",") if s.strip()]
+    except ValueError:
+        raise InvalidPayload(
+            f"unknown status in {status!r}; use {', '.join(s.value for s in Status)}"
+        ) from None
+
+
+def parse_assignee(
+    assignee: str | None, actor_agent_id: int
+) -> int | Literal["none"] | None:
+    """``me``, ``none`` or an agent id."""
+    if assignee is None or assignee == "":
+        return None
+    if assignee == "me":
+        return actor_agent_id
+    if assignee == "none":
+        return "none"
+    if assignee.isdigit():
+        return int(assignee)
+    raise InvalidPayload("assignee is 'me', 'none' or an agent id")
+
+
+@router.get(
+    "/conversations", response_model=InboxOut, summary="The inbox, most urgent first"
+)
+async def get_inbox(
+    actor: ApiActorDep,
+    services: ServicesDep,
+    status: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated statuses; default: the open inbox (new, open)"
+        ),
+    ] = None,
+    assignee: Annotated[
+        str | None, Query(description="'me', 'none' or an agent id")
+    ] = None,
+    team: int | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> InboxOut:
+    """List conversations by urgency with filters; pass ``next_cursor`` back for the next page."""
+    filters = InboxFilters(
+        status=parse_status(status),
+        assignee=parse_assignee(assignee, actor.agent.id),
+        team=team,
+        channel=channel,
+        language=language,
+    )
+    page = await run_in_threadpool(
+        list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor
+    )
+    return InboxOut.of(page)
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+async def get_conversation(
+    conversation_id: int, actor: ApiActorDep, services: ServicesDep
+) -> ConversationOut:
+    """A conversation with its items, replies and events."""
+    view = await run_in_threadpool(
+        conversation_detail, conversation_id, actor=actor, uow_factory=services.uow
+    )
+    return ConversationOut.of(view)
+
+
+@router.post(
+    "/conversations/{conversation_id}/replies", response_model=ReplyOut, status_code=201
+)
+async def post_reply(
+    conversation_id: int, body: ReplyCreate, actor: ApiActorDep, services: ServicesDep
+) -> ReplyOut:
+    """Answer the customer: stored now, delivered by the worker (or marked to post by hand)."""
+    reply = await run_in_threadpool(
+        replies.send_reply,
+        conversation_id,
+        body.text,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return ReplyOut.of(reply)
+
+
+@router.post(
+    "/conversations/{conversation_id}/assign", response_model=ConversationStateOut
+)
+async def post_assign(
+    conversation_id: int, body: AssignBody, actor: ApiActorDep, services: ServicesDep
+) -> ConversationStateOut:
+    """Give the conversation to an agent, or unassign it."""
+    c = await run_in_threadpool(
+        actions.assign_conversation,
+        conversation_id,
+        body.agent_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return _state(c)
+
+
+@router.post(
+    "/conversations/{conversation_id}/team", response_model=ConversationStateOut
+)
+async def post_team(
+    conversation_id: int, body: TeamBody, actor: ApiActorDep, services: ServicesDep
+) -> ConversationStateOut:
+    """Route the conversation to a team."""
+    c = await run_in_threadpool(
+        actions.route_to_team,
+        conversation_id,
+        body.team_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return _state(c)
+
+
+@router.post(
+    "/conversations/{conversation_id}/resolve", response_model=ConversationStateOut
+)
+async def post_resolve(
+    conversation_id: int, actor: ApiActorDep, services: ServicesDep
+) -> ConversationStateOut:
+    """Mark the conversation resolved."""
+    c = await run_in_threadpool(
+        actions.resolve_conversation,
+        conversation_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return _state(c)
+
+
+@router.post(
+    "/conversations/{conversation_id}/reopen", response_model=ConversationStateOut
+)
+async def post_reopen(
+    conversation_id: int, actor: ApiActorDep, services: ServicesDep
+) -> ConversationStateOut:
+    """Bring a resolved or ignored conversation back."""
+    c = await run_in_threadpool(
+        actions.reopen_conversation,
+        conversation_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return _state(c)
+
+
+@router.post(
+    "/conversations/{conversation_id}/ignore", response_model=ConversationStateOut
+)
+async def post_ignore(
+    conversation_id: int, body: IgnoreBody, actor: ApiActorDep, services: ServicesDep
+) -> ConversationStateOut:
+    """Leave the conversation unanswered on purpose, with a reason (nothing is deleted)."""
+    c = await run_in_threadpool(
+        actions.ignore_conversation,
+        conversation_id,
+        body.reason,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return _state(c)
+
+
+@router.post("/replies/{reply_id}/posted", response_model=ReplyOut)
+async def post_posted_by_hand(
+    reply_id: int, actor: ApiActorDep, services: ServicesDep
+) -> ReplyOut:
+    """Confirm a reply was posted on the platform by hand."""
+    reply = await run_in_threadpool(
+        replies.mark_posted_by_hand,
+        reply_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return ReplyOut.of(reply)
+
+
+@router.post("/replies/{reply_id}/retry", response_model=ReplyOut)
+async def post_retry(
+    reply_id: int, actor: ApiActorDep, services: ServicesDep
+) -> ReplyOut:
+    """Queue a failed reply for delivery again (same idempotency key)."""
+    reply = await run_in_threadpool(
+        replies.retry_delivery,
+        reply_id,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return ReplyOut.of(reply)
+
+
+@router.get("/agents", response_model=list[AgentOut])
+def get_agents(actor: ApiActorDep, services: ServicesDep) -> list[AgentOut]:
+    """Every agent."""
+    del actor
+    with services.uow(write=False) as uow:
+        return [
+            AgentOut(
+                id=a.id,
+                email=a.email,
+                name=a.name,
+                role=a.role.value,
+                team_id=a.team_id,
+                active=a.active,
+            )
+            for a in uow.agents.all()
+        ]
+
+
+@router.get("/teams", response_model=list[TeamOut])
+def get_teams(actor: ApiActorDep, services: ServicesDep) -> list[TeamOut]:
+    """Every team."""
+    del actor
+    with services.uow(write=False) as uow:
+        return [TeamOut(id=t.id, name=t.name) for t in uow.teams.all()]
+
+
+@router.get("/me", response_model=AgentOut)
+async def get_me(actor: ApiActorDep) -> AgentOut:
+    """The agent behind this call."""
+    a = actor.agent
+    return AgentOut(
+        id=a.id,
+        email=a.email,
+        name=a.name,
+        role=a.role.value,
+        team_id=a.team_id,
+        active=a.active,
+    )
+
+
+@router.post("/tokens", response_model=TokenOut, status_code=201)
+async def post_token(
+    body: TokenCreate, actor: ApiActorDep, services: ServicesDep
+) -> TokenOut:
+    """Create an API token for yourself; it is shown only in this answer."""
+    token = await run_in_threadpool(
+        create_token,
+        actor.agent.id,
+        body.name,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
+    return TokenOut(token=token)

@@ -1,0 +1,58 @@
+"""The FastAPI application: webhooks, the JSON API and the agent UI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from otklik.bootstrap import Services, build_services
+from otklik.config import Settings
+from otklik.web import hooks
+from otklik.web.api.routes import router as api_router
+from otklik.web.errors import install_error_handlers
+from otklik.web.ui.views import router as ui_router
+from otklik.worker.runner import Worker
+
+STATIC = Path(__file__).parent / "ui" / "static"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    run_worker: bool | None = None,
+) -> FastAPI:
+    """Build the app; the ingest writer (and the worker, when enabled) run for its lifetime."""
+    services = services or build_services(settings)
+    with_worker = settings.worker_enabled if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.writer.start()
+        worker = Worker(services) if with_worker else None
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            services.writer.stop()
+
+    app = FastAPI(
+        title="otklik",
+        version="0.1.0",
+        description="Social customer-care desk. Webhooks under /hooks, the JSON API under /api/v1.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(hooks.router)
+    app.include_router(api_router)
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

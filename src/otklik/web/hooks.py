@@ -1,0 +1,102 @@
+"""``/hooks/generic/{source}``: verify, parse, store (group commit), then answer."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from otklik.channels import generic
+from otklik.errors import InvalidPayload, PayloadTooLarge
+from otklik.services.sources import source_secret
+from otklik.web.deps import ServicesDep
+
+router = APIRouter(prefix="/hooks", tags=["webhooks"])
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The body, or :class:`PayloadTooLarge` as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"body of {declared} bytes is over the limit of {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/generic/{source}",
+    summary="Receive items in the generic format",
+    responses={
+        200: {"description": "Every item is stored (or was already)."},
+        207: {
+            "description": "A batch where some items were rejected; the good ones are stored."
+        },
+        400: {"description": "Not JSON."},
+        401: {"description": "Missing or wrong signature."},
+        404: {"description": "Unknown source."},
+        413: {"description": "Body or batch too large."},
+        422: {"description": "Missing or invalid fields (named)."},
+    },
+)
+async def receive_generic(
+    source: str, request: Request, services: ServicesDep
+) -> JSONResponse:
+    """Store items sent by a configured source; answered only after they are committed."""
+    body = await read_limited(request, services.settings.max_body_bytes)
+    secret = await run_in_threadpool(source_secret, source, uow_factory=services.uow)
+    generic.verify(request.headers, body, secret)
+    parsed = generic.parse(source, body, max_items=services.settings.max_batch_items)
+    outcomes = []
+    if parsed.drafts:
+        future = services.writer.submit([d for _, d in parsed.drafts])
+        outcomes = await asyncio.wrap_future(future)
+    results = [
+        {
+            "index": index,
+            "status": "duplicate" if o.duplicate else "stored",
+            "item_id": o.item_id,
+            "conversation_id": o.conversation_id,
+        }
+        for (index, _), o in zip(parsed.drafts, outcomes, strict=True)
+    ]
+    if not parsed.is_batch:
+        return JSONResponse(
+            {k: v for k, v in results[0].items() if k != "index"}
+            | {"duplicate": outcomes[0].duplicate}
+        )
+    rejected = [
+        {
+            "index": index,
+            "status": "rejected",
+            "problems": [{"loc": p.loc, "message": p.message} for p in problems],
+        }
+        for index, problems in parsed.rejected
+    ]
+    if not results:
+        raise InvalidPayload(
+            "no item in the batch is valid",
+            problems=[
+                generic.FieldProblem(
+                    loc=f"{r['index']}",
+                    message="; ".join(
+                        p["message"] + " at " + p["loc"] for p in r["problems"]
+                    ),
+                )
+                for r in rejected
+            ],  # type: ignore[index,union-attr]
+        )
+    summary = {
+        "stored": sum(1 for r in results if r["status"] == "stored"),
+        "duplicates": sum(1 for r in results if r["status"] == "duplicate"),
+        "rejected": len(rejected),
+        "results": sorted(results + rejected, key=lambda r: int(r["index"])),  # type: ignore[call-overload]
+    }
+    return JSONResponse(summary, status_code=207 if rejected else 200)

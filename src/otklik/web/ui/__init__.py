@@ -1,0 +1,1 @@
+"""The agent UI: server-rendered Jinja2 pages with HTMX."""

@@ -1,0 +1,7 @@
+"""Agent UI routes (placeholder until the UI lands)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Background work: outbound delivery and, later, SLA warnings and follow-ups."""

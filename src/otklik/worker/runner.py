@@ -1,0 +1,60 @@
+"""The worker loop: periodic jobs around services, in-process or standalone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import httpx
+
+from otklik.bootstrap import Services
+from otklik.services.delivery import deliver_due
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Runs the periodic jobs until stopped. Today: deliver queued replies."""
+
+    def __init__(self, services: Services, *, client: httpx.Client | None = None):
+        self._services = services
+        self._client = client or httpx.Client(follow_redirects=False)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        """One pass over every job; returns how many things it did."""
+        settings = self._services.settings
+        result = deliver_due(
+            uow_factory=self._services.uow,
+            client=self._client,
+            clock=self._services.clock,
+            timeout=settings.delivery_timeout_s,
+            max_attempts=settings.delivery_max_attempts,
+        )
+        return result.sent + result.failed + result.retried
+
+    def run_forever(self) -> None:
+        """Loop until :meth:`stop`; a failing pass is logged and the loop goes on."""
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:
+                log.exception("worker pass failed; trying again")
+                busy = 0
+            if not busy:
+                self._stop.wait(self._services.settings.worker_interval_s)
+
+    def start(self) -> None:
+        """Run in a background thread."""
+        self._thread = threading.Thread(
+            target=self.run_forever, name="otklik-worker", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the loop and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._client.close()
