@@ -18,6 +18,7 @@ from rich.progress import (
 
 from otklik.config import Settings, load_settings
 from otklik.domain.agents import Role
+from otklik.domain.items import ItemDraft
 from otklik.errors import OtklikError
 
 app = typer.Typer(
@@ -26,9 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 user_app = typer.Typer(help="Manage agents.", no_args_is_help=True)
-source_app = typer.Typer(
-    help="Manage generic sources (webhook senders).", no_args_is_help=True
-)
+source_app = typer.Typer(help="Manage generic sources (webhook senders).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -41,21 +40,15 @@ err = Console(stderr=True)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option(
-        "--data-dir", help="Data directory (default: OTKLIK_DATA_DIR or ./var)."
-    ),
+    typer.Option("--data-dir", help="Data directory (default: OTKLIK_DATA_DIR or ./var)."),
 ]
 DbUrl = Annotated[
     str | None,
-    typer.Option(
-        "--database-url", help="Database URL (default: SQLite in the data dir)."
-    ),
+    typer.Option("--database-url", help="Database URL (default: SQLite in the data dir)."),
 ]
 
 
-def _settings(
-    data_dir: Path | None, database_url: str | None, **extra: object
-) -> Settings:
+def _settings(data_dir: Path | None, database_url: str | None, **extra: object) -> Settings:
     overrides: dict[str, object] = dict(extra)
     if data_dir is not None:
         overrides["data_dir"] = data_dir
@@ -73,12 +66,8 @@ def _fail(message: str) -> None:
 def serve(
     data_dir: DataDir = None,
     database_url: DbUrl = None,
-    host: Annotated[
-        str | None, typer.Option(help="Listen address (default 127.0.0.1).")
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="Listen port (default 8000).")
-    ] = None,
+    host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (default 8000).")] = None,
 ) -> None:
     """Run the desk: API, webhooks, UI and the worker loop in one process."""
     import uvicorn
@@ -118,9 +107,7 @@ def demo(
     """Make a fresh demo database full of multilingual conversations, print a login, serve it."""
     from otklik.demo.loader import DEMO_PASSWORD, fill_demo
 
-    settings = load_settings(
-        environment="demo", data_dir=data_dir, host=host, port=port
-    )
+    settings = load_settings(environment="demo", data_dir=data_dir, host=host, port=port)
     db_file = data_dir / "otklik.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_file) + suffix).unlink(missing_ok=True)
@@ -129,9 +116,7 @@ def demo(
         f"[green]demo ready[/green]: {summary.items} items in {summary.conversations} conversations, "
         f"{summary.replies} replies ({summary.resolved} resolved)"
     )
-    console.print(
-        f"log in at http://{host}:{port}/login as [bold]{summary.login}[/bold] / [bold]{DEMO_PASSWORD}[/bold]"
-    )
+    console.print(f"log in at http://{host}:{port}/login as [bold]{summary.login}[/bold] / [bold]{DEMO_PASSWORD}[/bold]")
     if serve_after:
         import uvicorn
 
@@ -160,13 +145,9 @@ def _progress() -> Progress:
 def import_file(
     file: Annotated[
         Path,
-        typer.Argument(
-            help="A .jsonl or .csv file in the generic format.", exists=False
-        ),
+        typer.Argument(help="A .jsonl or .csv file in the generic format.", exists=False),
     ],
-    source: Annotated[
-        str, typer.Option("--source", help="Source name the items came from.")
-    ] = "import",
+    source: Annotated[str, typer.Option("--source", help="Source name the items came from.")] = "import",
     file_format: Annotated[
         str | None,
         typer.Option("--format", help="jsonl or csv (default: by extension)."),
@@ -185,7 +166,7 @@ def import_file(
         _fail(f"--format must be jsonl or csv, not {file_format}")
     services = build_services(_settings(data_dir, database_url))
     stored = duplicates = rejected = 0
-    pending = []
+    pending: list[ItemDraft] = []
 
     def flush() -> None:
         nonlocal stored, duplicates
@@ -222,9 +203,7 @@ def import_file(
         _fail(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     finally:
         services.close()
-    console.print(
-        f"{file}: {stored} stored, {duplicates} duplicates, {rejected} rejected"
-    )
+    console.print(f"{file}: {stored} stored, {duplicates} duplicates, {rejected} rejected")
     if rejected:
         raise typer.Exit(1)
 
@@ -234,12 +213,8 @@ def user_add(
     email: str,
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     role: Annotated[Role, typer.Option(help="agent or admin.")] = Role.AGENT,
-    team: Annotated[
-        str | None, typer.Option(help="Team name (created when new).")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option(help="Password (asked for when not given).")
-    ] = None,
+    team: Annotated[str | None, typer.Option(help="Team name (created when new).")] = None,
+    password: Annotated[str | None, typer.Option(help="Password (asked for when not given).")] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -272,9 +247,7 @@ def source_add(
         str | None,
         typer.Option(help="Where replies are POSTed (signed); none: post by hand."),
     ] = None,
-    secret: Annotated[
-        str | None, typer.Option(help="Signing secret (generated when not given).")
-    ] = None,
+    secret: Annotated[str | None, typer.Option(help="Signing secret (generated when not given).")] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -332,9 +305,7 @@ def token_create(
         if found is None:
             _fail(f"no agent with e-mail {email}")
             return
-        token = create_token(
-            found[0].id, name, uow_factory=services.uow, clock=services.clock
-        )
+        token = create_token(found[0].id, name, uow_factory=services.uow, clock=services.clock)
     finally:
         services.close()
     console.print(token, highlight=False)

@@ -30,26 +30,20 @@ class ImportLine:
 def _csv_row_to_object(row: dict[str, str]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     author: dict[str, str] = {}
-    for key, value in row.items():
-        if key is None:
+    for column, value in row.items():
+        if column is None:
             raise InvalidPayload("the row has more cells than the header")
-        key = key.strip()
+        key = column.strip()
         if key in _AUTHOR_COLUMNS:
             author[_AUTHOR_COLUMNS[key]] = value
         elif value != "":
-            obj[key] = (
-                int(value)
-                if key == "author_followers" and value.strip().isdigit()
-                else value
-            )
+            obj[key] = int(value) if key == "author_followers" and value.strip().isdigit() else value
     if author:
         obj["author"] = author
     return obj
 
 
-def read_items(
-    path: Path, *, source: str, file_format: str | None = None
-) -> Iterator[ImportLine]:
+def read_items(path: Path, *, source: str, file_format: str | None = None) -> Iterator[ImportLine]:
     """Yield each line of ``path`` (``.jsonl`` or ``.csv``) as a draft or an error."""
     kind = file_format or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
     with path.open(encoding="utf-8", newline="") as handle:

@@ -64,9 +64,7 @@ class TransitionNotAllowed(ValueError):
     """A status change the conversation's rules do not allow."""
 
     def __init__(self, current: Status, target: Status):
-        super().__init__(
-            f"a conversation that is {current.value} cannot become {target.value}"
-        )
+        super().__init__(f"a conversation that is {current.value} cannot become {target.value}")
         self.current = current
         self.target = target
 
@@ -97,45 +95,31 @@ class Conversation:
     language: str | None = None
     ignore_reason: str | None = None
 
-    def _to(self, target: Status, *, at: datetime) -> Conversation:
-        if (self.status, target) not in TRANSITIONS:
+    def _to(self, target: Status, *, verb: str, at: datetime) -> Conversation:
+        if TRANSITIONS.get((self.status, target)) != verb:
             raise TransitionNotAllowed(self.status, target)
         return replace(self, status=target, updated_at=at)
 
-    def _event(
-        self, kind: EventKind, actor: str, at: datetime, **data: object
-    ) -> Event:
-        return Event(
-            kind=kind, actor=actor, at=at, conversation_id=self.id, data=dict(data)
-        )
+    def _event(self, kind: EventKind, actor: str, at: datetime, **data: object) -> Event:
+        return Event(kind=kind, actor=actor, at=at, conversation_id=self.id, data=dict(data))
 
-    def assign(
-        self, agent_id: int | None, *, by: str, at: datetime
-    ) -> tuple[Conversation, Event]:
+    def assign(self, agent_id: int | None, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Give the conversation to an agent (or take it away with ``None``)."""
         changed = replace(self, assignee_id=agent_id, updated_at=at)
         if agent_id is not None and self.status is Status.NEW:
             changed = replace(changed, status=Status.OPEN)
-        event = self._event(
-            EventKind.ASSIGNED, by, at, previous=self.assignee_id, assignee=agent_id
-        )
+        event = self._event(EventKind.ASSIGNED, by, at, previous=self.assignee_id, assignee=agent_id)
         return changed, event
 
-    def move_to_team(
-        self, team_id: int | None, *, by: str, at: datetime
-    ) -> tuple[Conversation, Event]:
+    def move_to_team(self, team_id: int | None, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Route the conversation to a team."""
         changed = replace(self, team_id=team_id, updated_at=at)
-        return changed, self._event(
-            EventKind.TEAM_CHANGED, by, at, previous=self.team_id, team=team_id
-        )
+        return changed, self._event(EventKind.TEAM_CHANGED, by, at, previous=self.team_id, team=team_id)
 
-    def record_reply(
-        self, *, by: str, at: datetime
-    ) -> tuple[Conversation, Event | None]:
+    def record_reply(self, *, by: str, at: datetime) -> tuple[Conversation, Event | None]:
         """An agent answered: the customer's items are answered; the ball is theirs."""
         if self.status in ACTIVE_STATUSES:
-            changed = self._to(Status.WAITING, at=at)
+            changed = self._to(Status.WAITING, verb="reply", at=at)
             changed = replace(changed, waiting_since=None)
             return changed, self._event(
                 EventKind.STATUS_CHANGED,
@@ -147,13 +131,9 @@ class Conversation:
         # A reply on a resolved or waiting conversation changes no status.
         return replace(self, waiting_since=None, updated_at=at), None
 
-    def record_inbound(
-        self, *, created_at: datetime, at: datetime
-    ) -> tuple[Conversation, Event | None]:
+    def record_inbound(self, *, created_at: datetime, at: datetime) -> tuple[Conversation, Event | None]:
         """The customer wrote again: the conversation needs us again."""
-        waiting_since = (
-            self.waiting_since if self.waiting_since is not None else created_at
-        )
+        waiting_since = self.waiting_since if self.waiting_since is not None else created_at
         base = replace(
             self,
             waiting_since=min(waiting_since, created_at),
@@ -177,31 +157,23 @@ class Conversation:
 
     def resolve(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Mark the customer's matter as settled."""
-        changed = self._to(Status.RESOLVED, at=at)
-        return changed, self._event(
-            EventKind.RESOLVED, by, at, previous=self.status.value
-        )
+        changed = self._to(Status.RESOLVED, verb="resolve", at=at)
+        return changed, self._event(EventKind.RESOLVED, by, at, previous=self.status.value)
 
     def reopen(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Bring a resolved or ignored conversation back to the open inbox."""
-        changed = replace(self._to(Status.OPEN, at=at), ignore_reason=None)
+        changed = replace(self._to(Status.OPEN, verb="reopen", at=at), ignore_reason=None)
         if changed.waiting_since is None:
             changed = replace(changed, waiting_since=at)
-        return changed, self._event(
-            EventKind.REOPENED, by, at, previous=self.status.value
-        )
+        return changed, self._event(EventKind.REOPENED, by, at, previous=self.status.value)
 
-    def ignore(
-        self, reason: str, *, by: str, at: datetime
-    ) -> tuple[Conversation, Event]:
+    def ignore(self, reason: str, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Leave the conversation unanswered on purpose. Its items stay, forever."""
         reason = reason.strip()
         if not reason:
             raise ValueError("ignoring a conversation needs a reason")
-        changed = replace(self._to(Status.IGNORED, at=at), ignore_reason=reason)
-        return changed, self._event(
-            EventKind.IGNORED, by, at, previous=self.status.value, reason=reason
-        )
+        changed = replace(self._to(Status.IGNORED, verb="ignore", at=at), ignore_reason=reason)
+        return changed, self._event(EventKind.IGNORED, by, at, previous=self.status.value, reason=reason)
 
     @property
     def is_active(self) -> bool:
@@ -211,8 +183,4 @@ class Conversation:
     @property
     def due_at(self) -> datetime:
         """When it should be answered by; until an SLA clock exists, the oldest unanswered item."""
-        return (
-            self.waiting_since
-            if self.waiting_since is not None
-            else self.last_inbound_at
-        )
+        return self.waiting_since if self.waiting_since is not None else self.last_inbound_at

@@ -20,16 +20,10 @@ class Actor:
     @property
     def name(self) -> str:
         """How events record this actor."""
-        return (
-            self.agent.actor
-            if self.via == "session"
-            else f"{self.agent.actor}/{self.via}"
-        )
+        return self.agent.actor if self.via == "session" else f"{self.agent.actor}/{self.via}"
 
 
-def access_conversation(
-    actor: Actor, conversation_id: int, uow: SqlUnitOfWork, *, for_update: bool = False
-) -> Conversation:
+def access_conversation(actor: Actor, conversation_id: int, uow: SqlUnitOfWork, *, for_update: bool = False) -> Conversation:
     """Load a conversation for ``actor``; the only place that checks they may see it.
 
     Every active agent works the one shared desk (P16: nobody is bounced between accounts).

@@ -50,16 +50,12 @@ def route_to_team(
         conversation = access_conversation(actor, conversation_id, uow, for_update=True)
         if team_id is not None and uow.teams.get(team_id) is None:
             raise NotFound(f"team {team_id} does not exist")
-        changed, event = conversation.move_to_team(
-            team_id, by=actor.name, at=clock.now()
-        )
+        changed, event = conversation.move_to_team(team_id, by=actor.name, at=clock.now())
         _save(uow, changed, event)
         return changed
 
 
-def resolve_conversation(
-    conversation_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock
-) -> Conversation:
+def resolve_conversation(conversation_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Conversation:
     """Mark a conversation resolved; it leaves the open inbox."""
     with uow_factory() as uow:
         conversation = access_conversation(actor, conversation_id, uow, for_update=True)
@@ -71,9 +67,7 @@ def resolve_conversation(
         return changed
 
 
-def reopen_conversation(
-    conversation_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock
-) -> Conversation:
+def reopen_conversation(conversation_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Conversation:
     """Bring a resolved or ignored conversation back to the open inbox."""
     with uow_factory() as uow:
         conversation = access_conversation(actor, conversation_id, uow, for_update=True)

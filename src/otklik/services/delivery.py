@@ -71,9 +71,7 @@ def _post(
     if response.status_code >= 500:
         raise PlatformUnavailable(f"callback answered {response.status_code}")
     if response.status_code >= 400:
-        raise DeliveryRejected(
-            f"callback refused the reply: {response.status_code} {response.text[:300]}"
-        )
+        raise DeliveryRejected(f"callback refused the reply: {response.status_code} {response.text[:300]}")
     try:
         data = orjson.loads(response.content) if response.content else {}
     except orjson.JSONDecodeError:
@@ -95,31 +93,18 @@ def deliver_due(
     now = clock.now()
     with uow_factory() as uow:
         skip_locked = not is_sqlite(uow.connection.engine)
-        jobs = uow.outbox.claim_due(
-            now=now, lease_until=now + LEASE, limit=limit, skip_locked=skip_locked
-        )
+        jobs = uow.outbox.claim_due(now=now, lease_until=now + LEASE, limit=limit, skip_locked=skip_locked)
         work = []
         for job_id, reply_id, attempts in jobs:
             reply = uow.replies.get(reply_id)
-            conversation = (
-                uow.conversations.get(reply.conversation_id) if reply else None
-            )
+            conversation = uow.conversations.get(reply.conversation_id) if reply else None
             source = uow.sources.get(conversation.source) if conversation else None
-            item = (
-                uow.items.get(reply.in_reply_to_item_id)
-                if reply and reply.in_reply_to_item_id
-                else None
-            )
+            item = uow.items.get(reply.in_reply_to_item_id) if reply and reply.in_reply_to_item_id else None
             work.append((job_id, attempts, reply, conversation, source, item))
         uow.commit()
     sent = failed = retried = 0
     for job_id, attempts, reply, conversation, source, item in work:
-        if (
-            reply is None
-            or conversation is None
-            or source is None
-            or not source["callback_url"]
-        ):
+        if reply is None or conversation is None or source is None or not source["callback_url"]:
             with uow_factory() as uow:
                 uow.outbox.finish(
                     job_id,
@@ -148,20 +133,12 @@ def deliver_due(
                 timeout=timeout,
             )
         except (PlatformUnavailable, RateLimited) as exc:
-            attempts += 1
-            wait = (
-                timedelta(seconds=exc.retry_after)
-                if isinstance(exc, RateLimited)
-                else backoff(attempts)
-            )
+            tried = attempts + 1
+            wait = timedelta(seconds=exc.retry_after) if isinstance(exc, RateLimited) else backoff(tried)
             with uow_factory() as uow:
-                if attempts >= max_attempts:
-                    uow.outbox.finish(
-                        job_id, state="dead", attempts=attempts, error=str(exc)
-                    )
-                    uow.replies.save(
-                        reply.failed(f"gave up after {attempts} attempts: {exc}")
-                    )
+                if tried >= max_attempts:
+                    uow.outbox.finish(job_id, state="dead", attempts=tried, error=str(exc))
+                    uow.replies.save(reply.failed(f"gave up after {tried} attempts: {exc}"))
                     uow.events.append(
                         Event(
                             kind=EventKind.REPLY_FAILED,
@@ -173,18 +150,14 @@ def deliver_due(
                     )
                     failed += 1
                 else:
-                    uow.outbox.retry_later(
-                        job_id, at=clock.now() + wait, attempts=attempts, error=str(exc)
-                    )
+                    uow.outbox.retry_later(job_id, at=clock.now() + wait, attempts=tried, error=str(exc))
                     uow.replies.save(reply.attempt_failed(str(exc)))
                     retried += 1
                 uow.commit()
             continue
         except DeliveryRejected as exc:
             with uow_factory() as uow:
-                uow.outbox.finish(
-                    job_id, state="dead", attempts=attempts + 1, error=str(exc)
-                )
+                uow.outbox.finish(job_id, state="dead", attempts=attempts + 1, error=str(exc))
                 uow.replies.save(reply.failed(str(exc)))
                 uow.events.append(
                     Event(
@@ -213,7 +186,5 @@ def deliver_due(
             uow.commit()
         sent += 1
     if work:
-        log.info(
-            "delivery pass: %d sent, %d failed, %d to retry", sent, failed, retried
-        )
+        log.info("delivery pass: %d sent, %d failed, %d to retry", sent, failed, retried)
     return DeliveryPass(sent=sent, failed=failed, retried=retried)

@@ -65,9 +65,7 @@ class InboxPage:
 
 
 def _encode_cursor(rank: int, due: datetime, conv_id: int) -> str:
-    return base64.urlsafe_b64encode(
-        orjson.dumps([rank, due.isoformat(), conv_id])
-    ).decode()
+    return base64.urlsafe_b64encode(orjson.dumps([rank, due.isoformat(), conv_id])).decode()
 
 
 def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
@@ -75,9 +73,7 @@ def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
         rank, due, conv_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
         return int(rank), datetime.fromisoformat(due), int(conv_id)
     except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise InvalidPayload(
-            "invalid cursor; start again without one", status_code=400
-        ) from None
+        raise InvalidPayload("invalid cursor; start again without one", status_code=400) from None
 
 
 def list_inbox(
@@ -91,9 +87,7 @@ def list_inbox(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
     c = t.conversations.c
-    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(
-        t.agents, t.agents.c.id == c.assignee_id
-    )
+    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(t.agents, t.agents.c.id == c.assignee_id)
     if filters.status is None:
         query = query.where(c.active == 1)
     elif len(filters.status) == 1:
@@ -146,25 +140,15 @@ def list_inbox(
         )
         for r in rows
     ]
-    next_cursor = (
-        _encode_cursor(rows[-1]["priority_rank"], rows[-1]["due_at"], rows[-1]["id"])
-        if more and rows
-        else None
-    )
+    next_cursor = _encode_cursor(rows[-1]["priority_rank"], rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
     return InboxPage(rows=page, next_cursor=next_cursor)
 
 
-def _latest_items(
-    connection: Connection, conversation_ids: list[int]
-) -> dict[int, tuple[str, str]]:
+def _latest_items(connection: Connection, conversation_ids: list[int]) -> dict[int, tuple[str, str]]:
     """Text (first 280 characters) and addressing of each conversation's newest item, in one query."""
     if not conversation_ids:
         return {}
-    newest = (
-        select(func.max(t.items.c.id))
-        .where(t.items.c.conversation_id.in_(conversation_ids))
-        .group_by(t.items.c.conversation_id)
-    )
+    newest = select(func.max(t.items.c.id)).where(t.items.c.conversation_id.in_(conversation_ids)).group_by(t.items.c.conversation_id)
     rows = connection.execute(
         select(
             t.items.c.conversation_id,
@@ -187,9 +171,7 @@ class ConversationView:
     team_name: str | None = None
 
 
-def conversation_detail(
-    conversation_id: int, *, actor: Actor, uow_factory: UowFactory
-) -> ConversationView:
+def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowFactory) -> ConversationView:
     """A conversation's items, replies and audit events, for one actor."""
     with uow_factory(write=False) as uow:
         conversation = access_conversation(actor, conversation_id, uow)

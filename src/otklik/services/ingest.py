@@ -25,9 +25,7 @@ class IngestOutcome:
     duplicate: bool
 
 
-def _parent_conversation(
-    uow: SqlUnitOfWork, draft: ItemDraft, seen: dict[tuple[str, str], IngestOutcome]
-) -> int | None:
+def _parent_conversation(uow: SqlUnitOfWork, draft: ItemDraft, seen: dict[tuple[str, str], IngestOutcome]) -> int | None:
     parent = draft.parent_external_id
     if not parent:
         return None
@@ -41,17 +39,13 @@ def _parent_conversation(
     reply_conv = uow.connection.execute(
         select(t.replies.c.conversation_id)
         .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
-        .where(
-            t.replies.c.external_id == parent, t.conversations.c.source == draft.source
-        )
+        .where(t.replies.c.external_id == parent, t.conversations.c.source == draft.source)
         .limit(1)
     ).scalar()
     return int(reply_conv) if reply_conv is not None else None
 
 
-def _start_conversation(
-    uow: SqlUnitOfWork, draft: ItemDraft, *, now: datetime
-) -> Conversation:
+def _start_conversation(uow: SqlUnitOfWork, draft: ItemDraft, *, now: datetime) -> Conversation:
     conversation = Conversation(
         id=0,
         source=draft.source,
@@ -81,9 +75,7 @@ def _start_conversation(
     return replace(conversation, id=new_id)
 
 
-def store_drafts(
-    drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: datetime
-) -> list[IngestOutcome]:
+def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: datetime) -> list[IngestOutcome]:
     """Store drafts inside the caller's transaction (the caller commits).
 
     The same ``(source, external_id)`` is stored once: a repeat, in this batch or from an
@@ -94,19 +86,11 @@ def store_drafts(
     by_source: dict[str, list[str]] = {}
     for draft in drafts:
         by_source.setdefault(draft.source, []).append(draft.external_id)
-    existing = {
-        (src, ext): ids
-        for src, ext_ids in by_source.items()
-        for ext, ids in uow.items.find_ids(src, ext_ids).items()
-    }
+    existing = {(src, ext): ids for src, ext_ids in by_source.items() for ext, ids in uow.items.find_ids(src, ext_ids).items()}
     for draft in drafts:
         key = (draft.source, draft.external_id)
         if key in seen:
-            outcomes.append(
-                IngestOutcome(
-                    seen[key].item_id, seen[key].conversation_id, duplicate=True
-                )
-            )
+            outcomes.append(IngestOutcome(seen[key].item_id, seen[key].conversation_id, duplicate=True))
             continue
         if key in existing:
             item_id, conversation_id = existing[key]
@@ -117,19 +101,13 @@ def store_drafts(
         conversation: Conversation | None = None
         parent_conversation_id = _parent_conversation(uow, draft, seen)
         if parent_conversation_id is not None:
-            conversation = uow.conversations.get(
-                parent_conversation_id, for_update=True
-            )
+            conversation = uow.conversations.get(parent_conversation_id, for_update=True)
         if conversation is None:
-            conversation = uow.conversations.find_by_identity(
-                draft.source, draft.account, draft.author.external_id, thread_key(draft)
-            )
+            conversation = uow.conversations.find_by_identity(draft.source, draft.account, draft.author.external_id, thread_key(draft))
         if conversation is None:
             conversation = _start_conversation(uow, draft, now=now)
         item_id = uow.items.add(draft, conversation_id=conversation.id, received_at=now)
-        updated, event = conversation.record_inbound(
-            created_at=draft.created_at, at=now
-        )
+        updated, event = conversation.record_inbound(created_at=draft.created_at, at=now)
         if updated.language is None and draft.language:
             updated = replace(updated, language=draft.language)
         uow.conversations.save(updated)
@@ -141,9 +119,7 @@ def store_drafts(
     return outcomes
 
 
-def ingest_items(
-    drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, clock: Clock
-) -> list[IngestOutcome]:
+def ingest_items(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, clock: Clock) -> list[IngestOutcome]:
     """Store drafts in one transaction and commit; returns one outcome per draft."""
     with uow:
         outcomes = store_drafts(drafts, uow=uow, now=clock.now())

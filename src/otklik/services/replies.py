@@ -67,9 +67,7 @@ def send_reply(
     return reply
 
 
-def mark_posted_by_hand(
-    reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock
-) -> Reply:
+def mark_posted_by_hand(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Reply:
     """An agent confirms they posted a ``manual`` (or failed) reply on the platform themselves."""
     now = clock.now()
     with uow_factory() as uow:
@@ -78,12 +76,8 @@ def mark_posted_by_hand(
             raise NotFound(f"reply {reply_id} does not exist")
         access_conversation(actor, reply.conversation_id, uow)
         if reply.delivery_state not in (DeliveryState.MANUAL, DeliveryState.FAILED):
-            raise Conflict(
-                f"a {reply.delivery_state.value} reply cannot be marked as posted by hand"
-            )
-        done = replace(
-            reply, delivery_state=DeliveryState.POSTED_BY_HAND, delivered_at=now
-        )
+            raise Conflict(f"a {reply.delivery_state.value} reply cannot be marked as posted by hand")
+        done = replace(reply, delivery_state=DeliveryState.POSTED_BY_HAND, delivered_at=now)
         uow.replies.save(done)
         uow.events.append(
             Event(
@@ -98,9 +92,7 @@ def mark_posted_by_hand(
     return done
 
 
-def retry_delivery(
-    reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock
-) -> Reply:
+def retry_delivery(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Reply:
     """Queue a failed reply for another delivery (same idempotency key: never sent twice)."""
     now = clock.now()
     with uow_factory() as uow:
@@ -109,9 +101,7 @@ def retry_delivery(
             raise NotFound(f"reply {reply_id} does not exist")
         access_conversation(actor, reply.conversation_id, uow)
         if reply.delivery_state is not DeliveryState.FAILED:
-            raise Conflict(
-                f"only a failed reply can be retried; this one is {reply.delivery_state.value}"
-            )
+            raise Conflict(f"only a failed reply can be retried; this one is {reply.delivery_state.value}")
         queued = replace(reply, delivery_state=DeliveryState.QUEUED, last_error=None)
         uow.replies.save(queued)
         uow.outbox.enqueue(reply.id, at=now)

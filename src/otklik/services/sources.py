@@ -32,9 +32,7 @@ def add_source(
 ) -> tuple[SourceInfo, str]:
     """Configure a new generic source; returns it and its secret (generated when not given)."""
     if not _NAME.match(name):
-        raise InvalidPayload(
-            f"source names are lower-case letters, digits, '_', '.', '-': {name!r}"
-        )
+        raise InvalidPayload(f"source names are lower-case letters, digits, '_', '.', '-': {name!r}")
     if callback_url and not callback_url.startswith(("http://", "https://")):
         raise InvalidPayload("callback URL must start with http:// or https://")
     secret = secret or secrets.token_urlsafe(32)
@@ -57,16 +55,11 @@ def source_secret(name: str, *, uow_factory: UowFactory) -> str:
     with uow_factory(write=False) as uow:
         row = uow.sources.get(name)
     if row is None:
-        raise NotFound(
-            f"unknown source {name!r}; configure it with `otklik source add {name}`"
-        )
+        raise NotFound(f"unknown source {name!r}; configure it with `otklik source add {name}`")
     return str(row["secret"])
 
 
 def list_sources(*, uow_factory: UowFactory) -> list[SourceInfo]:
     """Every configured source (without secrets)."""
     with uow_factory(write=False) as uow:
-        return [
-            SourceInfo(name=r["name"], kind=r["kind"], callback_url=r["callback_url"])
-            for r in uow.sources.all()
-        ]
+        return [SourceInfo(name=r["name"], kind=r["kind"], callback_url=r["callback_url"]) for r in uow.sources.all()]

@@ -44,9 +44,7 @@ class IngestWriter:
     def start(self) -> None:
         """Start the writer thread."""
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="otklik-ingest-writer", daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, name="otklik-ingest-writer", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -98,7 +96,7 @@ class IngestWriter:
             for request in group:
                 self._write_one(request)
             return
-        except Exception as exc:  # noqa: BLE001 - every waiting request must get an answer
+        except Exception as exc:
             for request in group:
                 request.future.set_exception(exc)
             return
@@ -127,6 +125,6 @@ class IngestWriter:
             except (IntegrityError, OperationalError) as exc:
                 if attempt == 2:
                     request.future.set_exception(exc)
-            except Exception as exc:  # noqa: BLE001 - the request must get an answer
+            except Exception as exc:
                 request.future.set_exception(exc)
                 return

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, RowMapping, func, insert, select, update
 
 from otklik.domain.agents import Agent, Role, Team
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -14,6 +14,13 @@ from otklik.domain.events import Event, EventKind
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.domain.replies import DeliveryState, Reply
 from otklik.store import tables as t
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - every table here has an autoincrement key
+        raise RuntimeError("insert returned no primary key")
+    return int(key[0])
 
 
 class _Repository:
@@ -51,35 +58,25 @@ class ItemRepository(_Repository):
     def find(self, source: str, external_id: str) -> Item | None:
         """The stored item with this platform id, if any."""
         row = (
-            self.connection.execute(
-                select(t.items).where(
-                    t.items.c.source == source, t.items.c.external_id == external_id
-                )
-            )
+            self.connection.execute(select(t.items).where(t.items.c.source == source, t.items.c.external_id == external_id))
             .mappings()
             .first()
         )
         return _item(row) if row else None
 
-    def find_ids(
-        self, source: str, external_ids: Sequence[str]
-    ) -> dict[str, tuple[int, int]]:
+    def find_ids(self, source: str, external_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Map the given external ids already stored to ``(item id, conversation id)``."""
         if not external_ids:
             return {}
         rows = self.connection.execute(
-            select(
-                t.items.c.external_id, t.items.c.id, t.items.c.conversation_id
-            ).where(
+            select(t.items.c.external_id, t.items.c.id, t.items.c.conversation_id).where(
                 t.items.c.source == source,
                 t.items.c.external_id.in_(list(external_ids)),
             )
         )
         return {r.external_id: (r.id, r.conversation_id) for r in rows}
 
-    def add(
-        self, draft: ItemDraft, *, conversation_id: int, received_at: datetime
-    ) -> int:
+    def add(self, draft: ItemDraft, *, conversation_id: int, received_at: datetime) -> int:
         """Store a new item and return its id."""
         result = self.connection.execute(
             insert(t.items).values(
@@ -101,23 +98,17 @@ class ItemRepository(_Repository):
                 raw=draft.raw,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def get(self, item_id: int) -> Item | None:
         """An item by id."""
-        row = (
-            self.connection.execute(select(t.items).where(t.items.c.id == item_id))
-            .mappings()
-            .first()
-        )
+        row = self.connection.execute(select(t.items).where(t.items.c.id == item_id)).mappings().first()
         return _item(row) if row else None
 
     def for_conversation(self, conversation_id: int) -> list[Item]:
         """A conversation's items, oldest first."""
         rows = self.connection.execute(
-            select(t.items)
-            .where(t.items.c.conversation_id == conversation_id)
-            .order_by(t.items.c.created_at, t.items.c.id)
+            select(t.items).where(t.items.c.conversation_id == conversation_id).order_by(t.items.c.created_at, t.items.c.id)
         ).mappings()
         return [_item(r) for r in rows]
 
@@ -137,11 +128,7 @@ class ItemRepository(_Repository):
 
     def count(self) -> int:
         """How many items are stored."""
-        return int(
-            self.connection.execute(
-                select(func.count()).select_from(t.items)
-            ).scalar_one()
-        )
+        return int(self.connection.execute(select(func.count()).select_from(t.items)).scalar_one())
 
 
 def _conversation(row: RowMapping) -> Conversation:
@@ -193,9 +180,7 @@ def _conversation_values(c: Conversation) -> dict[str, Any]:
 class ConversationRepository(_Repository):
     """Conversations; saved whole after a domain method changed them."""
 
-    def get(
-        self, conversation_id: int, *, for_update: bool = False
-    ) -> Conversation | None:
+    def get(self, conversation_id: int, *, for_update: bool = False) -> Conversation | None:
         """A conversation by id; ``for_update`` locks its row on PostgreSQL."""
         query = select(t.conversations).where(t.conversations.c.id == conversation_id)
         if for_update:
@@ -203,9 +188,7 @@ class ConversationRepository(_Repository):
         row = self.connection.execute(query).mappings().first()
         return _conversation(row) if row else None
 
-    def find_by_identity(
-        self, source: str, account: str, author_external_id: str, thread_key: str
-    ) -> Conversation | None:
+    def find_by_identity(self, source: str, account: str, author_external_id: str, thread_key: str) -> Conversation | None:
         """The conversation with one person on one account and thread."""
         c = t.conversations.c
         row = (
@@ -224,17 +207,13 @@ class ConversationRepository(_Repository):
 
     def add(self, conversation: Conversation) -> int:
         """Store a new conversation and return its id."""
-        result = self.connection.execute(
-            insert(t.conversations).values(**_conversation_values(conversation))
-        )
-        return int(result.inserted_primary_key[0])
+        result = self.connection.execute(insert(t.conversations).values(**_conversation_values(conversation)))
+        return _new_id(result)
 
     def save(self, conversation: Conversation) -> None:
         """Write a changed conversation back."""
         self.connection.execute(
-            update(t.conversations)
-            .where(t.conversations.c.id == conversation.id)
-            .values(**_conversation_values(conversation))
+            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**_conversation_values(conversation))
         )
 
 
@@ -282,15 +261,11 @@ class ReplyRepository(_Repository):
                 attempts=0,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def get(self, reply_id: int) -> Reply | None:
         """A reply by id."""
-        row = (
-            self.connection.execute(select(t.replies).where(t.replies.c.id == reply_id))
-            .mappings()
-            .first()
-        )
+        row = self.connection.execute(select(t.replies).where(t.replies.c.id == reply_id)).mappings().first()
         return _reply(row) if row else None
 
     def save(self, reply: Reply) -> None:
@@ -310,9 +285,7 @@ class ReplyRepository(_Repository):
     def for_conversation(self, conversation_id: int) -> list[Reply]:
         """A conversation's replies, oldest first."""
         rows = self.connection.execute(
-            select(t.replies)
-            .where(t.replies.c.conversation_id == conversation_id)
-            .order_by(t.replies.c.created_at, t.replies.c.id)
+            select(t.replies).where(t.replies.c.conversation_id == conversation_id).order_by(t.replies.c.created_at, t.replies.c.id)
         ).mappings()
         return [_reply(r) for r in rows]
 
@@ -331,11 +304,9 @@ class OutboxRepository(_Repository):
                 created_at=at,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
-    def claim_due(
-        self, *, now: datetime, lease_until: datetime, limit: int, skip_locked: bool
-    ) -> list[tuple[int, int, int]]:
+    def claim_due(self, *, now: datetime, lease_until: datetime, limit: int, skip_locked: bool) -> list[tuple[int, int, int]]:
         """Claim due jobs: mark them leased and return ``(job id, reply id, attempts)``.
 
         On PostgreSQL rows are locked with ``SKIP LOCKED`` so many workers share the queue;
@@ -353,28 +324,16 @@ class OutboxRepository(_Repository):
             query = query.with_for_update(skip_locked=True)
         rows = list(self.connection.execute(query))
         if rows:
-            self.connection.execute(
-                update(t.outbox)
-                .where(o.id.in_([r.id for r in rows]))
-                .values(claimed_until=lease_until)
-            )
+            self.connection.execute(update(t.outbox).where(o.id.in_([r.id for r in rows])).values(claimed_until=lease_until))
         return [(r.id, r.reply_id, r.attempts) for r in rows]
 
-    def finish(
-        self, job_id: int, *, state: str, attempts: int, error: str | None
-    ) -> None:
+    def finish(self, job_id: int, *, state: str, attempts: int, error: str | None) -> None:
         """Close a job as ``done`` or ``dead``."""
         self.connection.execute(
-            update(t.outbox)
-            .where(t.outbox.c.id == job_id)
-            .values(
-                state=state, attempts=attempts, last_error=error, claimed_until=None
-            )
+            update(t.outbox).where(t.outbox.c.id == job_id).values(state=state, attempts=attempts, last_error=error, claimed_until=None)
         )
 
-    def retry_later(
-        self, job_id: int, *, at: datetime, attempts: int, error: str
-    ) -> None:
+    def retry_later(self, job_id: int, *, at: datetime, attempts: int, error: str) -> None:
         """Put a job back for another attempt at ``at``."""
         self.connection.execute(
             update(t.outbox)
@@ -389,13 +348,7 @@ class OutboxRepository(_Repository):
 
     def pending_count(self) -> int:
         """Jobs still to deliver."""
-        return int(
-            self.connection.execute(
-                select(func.count())
-                .select_from(t.outbox)
-                .where(t.outbox.c.state == "pending")
-            ).scalar_one()
-        )
+        return int(self.connection.execute(select(func.count()).select_from(t.outbox).where(t.outbox.c.state == "pending")).scalar_one())
 
 
 class EventRepository(_Repository):
@@ -416,9 +369,7 @@ class EventRepository(_Repository):
     def for_conversation(self, conversation_id: int) -> list[Event]:
         """A conversation's events, oldest first."""
         rows = self.connection.execute(
-            select(t.events)
-            .where(t.events.c.conversation_id == conversation_id)
-            .order_by(t.events.c.id)
+            select(t.events).where(t.events.c.conversation_id == conversation_id).order_by(t.events.c.id)
         ).mappings()
         return [
             Event(
@@ -469,44 +420,25 @@ class AgentRepository(_Repository):
                 created_at=at,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def get(self, agent_id: int) -> Agent | None:
         """An agent by id."""
-        row = (
-            self.connection.execute(select(t.agents).where(t.agents.c.id == agent_id))
-            .mappings()
-            .first()
-        )
+        row = self.connection.execute(select(t.agents).where(t.agents.c.id == agent_id)).mappings().first()
         return _agent(row) if row else None
 
     def by_email(self, email: str) -> tuple[Agent, str] | None:
         """An agent and its password hash, by e-mail (case-insensitive)."""
-        row = (
-            self.connection.execute(
-                select(t.agents).where(t.agents.c.email == email.strip().lower())
-            )
-            .mappings()
-            .first()
-        )
+        row = self.connection.execute(select(t.agents).where(t.agents.c.email == email.strip().lower())).mappings().first()
         return (_agent(row), row["password_hash"]) if row else None
 
     def set_password_hash(self, agent_id: int, password_hash: str) -> None:
         """Replace an agent's password hash (e.g. after re-hashing with new parameters)."""
-        self.connection.execute(
-            update(t.agents)
-            .where(t.agents.c.id == agent_id)
-            .values(password_hash=password_hash)
-        )
+        self.connection.execute(update(t.agents).where(t.agents.c.id == agent_id).values(password_hash=password_hash))
 
     def all(self) -> list[Agent]:
         """Every agent, by name."""
-        return [
-            _agent(r)
-            for r in self.connection.execute(
-                select(t.agents).order_by(t.agents.c.name)
-            ).mappings()
-        ]
+        return [_agent(r) for r in self.connection.execute(select(t.agents).order_by(t.agents.c.name)).mappings()]
 
 
 class TeamRepository(_Repository):
@@ -514,30 +446,19 @@ class TeamRepository(_Repository):
 
     def ensure(self, name: str) -> int:
         """The id of the team with this name, creating it when needed."""
-        found = self.connection.execute(
-            select(t.teams.c.id).where(t.teams.c.name == name)
-        ).scalar()
+        found = self.connection.execute(select(t.teams.c.id).where(t.teams.c.name == name)).scalar()
         if found is not None:
             return int(found)
-        return int(
-            self.connection.execute(
-                insert(t.teams).values(name=name)
-            ).inserted_primary_key[0]
-        )
+        return _new_id(self.connection.execute(insert(t.teams).values(name=name)))
 
     def get(self, team_id: int) -> Team | None:
         """A team by id."""
-        row = self.connection.execute(
-            select(t.teams).where(t.teams.c.id == team_id)
-        ).first()
+        row = self.connection.execute(select(t.teams).where(t.teams.c.id == team_id)).first()
         return Team(id=row.id, name=row.name) if row else None
 
     def all(self) -> list[Team]:
         """Every team, by name."""
-        return [
-            Team(id=r.id, name=r.name)
-            for r in self.connection.execute(select(t.teams).order_by(t.teams.c.name))
-        ]
+        return [Team(id=r.id, name=r.name) for r in self.connection.execute(select(t.teams).order_by(t.teams.c.name))]
 
 
 class TokenRepository(_Repository):
@@ -545,12 +466,8 @@ class TokenRepository(_Repository):
 
     def add(self, *, agent_id: int, name: str, token_hash: str, at: datetime) -> int:
         """Store a token hash and return the token's id."""
-        result = self.connection.execute(
-            insert(t.api_tokens).values(
-                agent_id=agent_id, name=name, token_hash=token_hash, created_at=at
-            )
-        )
-        return int(result.inserted_primary_key[0])
+        result = self.connection.execute(insert(t.api_tokens).values(agent_id=agent_id, name=name, token_hash=token_hash, created_at=at))
+        return _new_id(result)
 
     def agent_for(self, token_hash: str) -> tuple[int, int] | None:
         """``(token id, agent id)`` of a live token with this hash."""
@@ -564,11 +481,7 @@ class TokenRepository(_Repository):
 
     def revoke(self, token_id: int, *, at: datetime) -> None:
         """Stop a token from working."""
-        self.connection.execute(
-            update(t.api_tokens)
-            .where(t.api_tokens.c.id == token_id)
-            .values(revoked_at=at)
-        )
+        self.connection.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id).values(revoked_at=at))
 
 
 class SourceRepository(_Repository):
@@ -576,11 +489,7 @@ class SourceRepository(_Repository):
 
     def get(self, name: str) -> RowMapping | None:
         """A source's row by name."""
-        return (
-            self.connection.execute(select(t.sources).where(t.sources.c.name == name))
-            .mappings()
-            .first()
-        )
+        return self.connection.execute(select(t.sources).where(t.sources.c.name == name)).mappings().first()
 
     def add(
         self,
@@ -601,11 +510,9 @@ class SourceRepository(_Repository):
                 created_at=at,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
-    def update(
-        self, name: str, *, secret: str | None = None, callback_url: str | None = None
-    ) -> None:
+    def update(self, name: str, *, secret: str | None = None, callback_url: str | None = None) -> None:
         """Change a source's secret or callback URL."""
         values: dict[str, Any] = {}
         if secret is not None:
@@ -613,14 +520,8 @@ class SourceRepository(_Repository):
         if callback_url is not None:
             values["callback_url"] = callback_url or None
         if values:
-            self.connection.execute(
-                update(t.sources).where(t.sources.c.name == name).values(**values)
-            )
+            self.connection.execute(update(t.sources).where(t.sources.c.name == name).values(**values))
 
     def all(self) -> list[RowMapping]:
         """Every source, by name."""
-        return list(
-            self.connection.execute(
-                select(t.sources).order_by(t.sources.c.name)
-            ).mappings()
-        )
+        return list(self.connection.execute(select(t.sources).order_by(t.sources.c.name)).mappings())

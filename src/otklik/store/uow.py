@@ -36,9 +36,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         connection = self._engine.connect()
         if is_sqlite(self._engine):
-            connection = connection.execution_options(
-                sqlite_begin="IMMEDIATE" if self._write else "DEFERRED"
-            )
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE" if self._write else "DEFERRED")
         connection.begin()
         self._connection = connection
         self._committed = False

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from otklik.channels import generic
-from otklik.errors import InvalidPayload, PayloadTooLarge
+from otklik.errors import FieldProblem, InvalidPayload, PayloadTooLarge
 from otklik.services.sources import source_secret
 from otklik.web.deps import ServicesDep
 
@@ -36,9 +36,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
     summary="Receive items in the generic format",
     responses={
         200: {"description": "Every item is stored (or was already)."},
-        207: {
-            "description": "A batch where some items were rejected; the good ones are stored."
-        },
+        207: {"description": "A batch where some items were rejected; the good ones are stored."},
         400: {"description": "Not JSON."},
         401: {"description": "Missing or wrong signature."},
         404: {"description": "Unknown source."},
@@ -46,9 +44,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
         422: {"description": "Missing or invalid fields (named)."},
     },
 )
-async def receive_generic(
-    source: str, request: Request, services: ServicesDep
-) -> JSONResponse:
+async def receive_generic(source: str, request: Request, services: ServicesDep) -> JSONResponse:
     """Store items sent by a configured source; answered only after they are committed."""
     body = await read_limited(request, services.settings.max_body_bytes)
     secret = await run_in_threadpool(source_secret, source, uow_factory=services.uow)
@@ -58,45 +54,36 @@ async def receive_generic(
     if parsed.drafts:
         future = services.writer.submit([d for _, d in parsed.drafts])
         outcomes = await asyncio.wrap_future(future)
-    results = [
-        {
-            "index": index,
-            "status": "duplicate" if o.duplicate else "stored",
-            "item_id": o.item_id,
-            "conversation_id": o.conversation_id,
-        }
+    results: list[dict[str, object]] = [
+        {"index": index, "status": "duplicate" if o.duplicate else "stored", "item_id": o.item_id, "conversation_id": o.conversation_id}
         for (index, _), o in zip(parsed.drafts, outcomes, strict=True)
     ]
     if not parsed.is_batch:
+        single = outcomes[0]
         return JSONResponse(
-            {k: v for k, v in results[0].items() if k != "index"}
-            | {"duplicate": outcomes[0].duplicate}
+            {
+                "status": "duplicate" if single.duplicate else "stored",
+                "item_id": single.item_id,
+                "conversation_id": single.conversation_id,
+                "duplicate": single.duplicate,
+            }
         )
-    rejected = [
-        {
-            "index": index,
-            "status": "rejected",
-            "problems": [{"loc": p.loc, "message": p.message} for p in problems],
-        }
-        for index, problems in parsed.rejected
-    ]
     if not results:
         raise InvalidPayload(
             "no item in the batch is valid",
             problems=[
-                generic.FieldProblem(
-                    loc=f"{r['index']}",
-                    message="; ".join(
-                        p["message"] + " at " + p["loc"] for p in r["problems"]
-                    ),
-                )
-                for r in rejected
-            ],  # type: ignore[index,union-attr]
+                FieldProblem(loc=str(index), message="; ".join(f"{p.loc}: {p.message}" for p in problems))
+                for index, problems in parsed.rejected
+            ],
         )
+    rejected: list[dict[str, object]] = [
+        {"index": index, "status": "rejected", "problems": [{"loc": p.loc, "message": p.message} for p in problems]}
+        for index, problems in parsed.rejected
+    ]
     summary = {
         "stored": sum(1 for r in results if r["status"] == "stored"),
         "duplicates": sum(1 for r in results if r["status"] == "duplicate"),
         "rejected": len(rejected),
-        "results": sorted(results + rejected, key=lambda r: int(r["index"])),  # type: ignore[call-overload]
+        "results": sorted([*results, *rejected], key=lambda r: int(str(r["index"]))),
     }
     return JSONResponse(summary, status_code=207 if rejected else 200)

@@ -15,11 +15,7 @@ def run_migrations_online() -> None:
     """Run migrations with a live connection (the only mode we use)."""
     url = config.get_main_option("sqlalchemy.url")
     assert url  # noqa: S101 - set by otklik.store.migrate.alembic_config
-    engine = (
-        make_engine(url)
-        if url.startswith("sqlite")
-        else create_engine(url, poolclass=pool.NullPool)
-    )
+    engine = make_engine(url) if url.startswith("sqlite") else create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -48,14 +48,10 @@ def parse_status(status: str | None) -> list[Status] | None:
     try:
         return [Status(s.strip()) for s in status.split(",") if s.strip()]
     except ValueError:
-        raise InvalidPayload(
-            f"unknown status in {status!r}; use {', '.join(s.value for s in Status)}"
-        ) from None
+        raise InvalidPayload(f"unknown status in {status!r}; use {', '.join(s.value for s in Status)}") from None
 
 
-def parse_assignee(
-    assignee: str | None, actor_agent_id: int
-) -> int | Literal["none"] | None:
+def parse_assignee(assignee: str | None, actor_agent_id: int) -> int | Literal["none"] | None:
     """``me``, ``none`` or an agent id."""
     if assignee is None or assignee == "":
         return None
@@ -68,21 +64,15 @@ def parse_assignee(
     raise InvalidPayload("assignee is 'me', 'none' or an agent id")
 
 
-@router.get(
-    "/conversations", response_model=InboxOut, summary="The inbox, most urgent first"
-)
+@router.get("/conversations", response_model=InboxOut, summary="The inbox, most urgent first")
 async def get_inbox(
     actor: ApiActorDep,
     services: ServicesDep,
     status: Annotated[
         str | None,
-        Query(
-            description="Comma-separated statuses; default: the open inbox (new, open)"
-        ),
+        Query(description="Comma-separated statuses; default: the open inbox (new, open)"),
     ] = None,
-    assignee: Annotated[
-        str | None, Query(description="'me', 'none' or an agent id")
-    ] = None,
+    assignee: Annotated[str | None, Query(description="'me', 'none' or an agent id")] = None,
     team: int | None = None,
     channel: str | None = None,
     language: str | None = None,
@@ -97,29 +87,19 @@ async def get_inbox(
         channel=channel,
         language=language,
     )
-    page = await run_in_threadpool(
-        list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor
-    )
+    page = await run_in_threadpool(list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor)
     return InboxOut.of(page)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(
-    conversation_id: int, actor: ApiActorDep, services: ServicesDep
-) -> ConversationOut:
+async def get_conversation(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationOut:
     """A conversation with its items, replies and events."""
-    view = await run_in_threadpool(
-        conversation_detail, conversation_id, actor=actor, uow_factory=services.uow
-    )
+    view = await run_in_threadpool(conversation_detail, conversation_id, actor=actor, uow_factory=services.uow)
     return ConversationOut.of(view)
 
 
-@router.post(
-    "/conversations/{conversation_id}/replies", response_model=ReplyOut, status_code=201
-)
-async def post_reply(
-    conversation_id: int, body: ReplyCreate, actor: ApiActorDep, services: ServicesDep
-) -> ReplyOut:
+@router.post("/conversations/{conversation_id}/replies", response_model=ReplyOut, status_code=201)
+async def post_reply(conversation_id: int, body: ReplyCreate, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Answer the customer: stored now, delivered by the worker (or marked to post by hand)."""
     reply = await run_in_threadpool(
         replies.send_reply,
@@ -132,12 +112,8 @@ async def post_reply(
     return ReplyOut.of(reply)
 
 
-@router.post(
-    "/conversations/{conversation_id}/assign", response_model=ConversationStateOut
-)
-async def post_assign(
-    conversation_id: int, body: AssignBody, actor: ApiActorDep, services: ServicesDep
-) -> ConversationStateOut:
+@router.post("/conversations/{conversation_id}/assign", response_model=ConversationStateOut)
+async def post_assign(conversation_id: int, body: AssignBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Give the conversation to an agent, or unassign it."""
     c = await run_in_threadpool(
         actions.assign_conversation,
@@ -150,12 +126,8 @@ async def post_assign(
     return _state(c)
 
 
-@router.post(
-    "/conversations/{conversation_id}/team", response_model=ConversationStateOut
-)
-async def post_team(
-    conversation_id: int, body: TeamBody, actor: ApiActorDep, services: ServicesDep
-) -> ConversationStateOut:
+@router.post("/conversations/{conversation_id}/team", response_model=ConversationStateOut)
+async def post_team(conversation_id: int, body: TeamBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Route the conversation to a team."""
     c = await run_in_threadpool(
         actions.route_to_team,
@@ -168,12 +140,8 @@ async def post_team(
     return _state(c)
 
 
-@router.post(
-    "/conversations/{conversation_id}/resolve", response_model=ConversationStateOut
-)
-async def post_resolve(
-    conversation_id: int, actor: ApiActorDep, services: ServicesDep
-) -> ConversationStateOut:
+@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationStateOut)
+async def post_resolve(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Mark the conversation resolved."""
     c = await run_in_threadpool(
         actions.resolve_conversation,
@@ -185,12 +153,8 @@ async def post_resolve(
     return _state(c)
 
 
-@router.post(
-    "/conversations/{conversation_id}/reopen", response_model=ConversationStateOut
-)
-async def post_reopen(
-    conversation_id: int, actor: ApiActorDep, services: ServicesDep
-) -> ConversationStateOut:
+@router.post("/conversations/{conversation_id}/reopen", response_model=ConversationStateOut)
+async def post_reopen(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Bring a resolved or ignored conversation back."""
     c = await run_in_threadpool(
         actions.reopen_conversation,
@@ -202,12 +166,8 @@ async def post_reopen(
     return _state(c)
 
 
-@router.post(
-    "/conversations/{conversation_id}/ignore", response_model=ConversationStateOut
-)
-async def post_ignore(
-    conversation_id: int, body: IgnoreBody, actor: ApiActorDep, services: ServicesDep
-) -> ConversationStateOut:
+@router.post("/conversations/{conversation_id}/ignore", response_model=ConversationStateOut)
+async def post_ignore(conversation_id: int, body: IgnoreBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Leave the conversation unanswered on purpose, with a reason (nothing is deleted)."""
     c = await run_in_threadpool(
         actions.ignore_conversation,
@@ -221,9 +181,7 @@ async def post_ignore(
 
 
 @router.post("/replies/{reply_id}/posted", response_model=ReplyOut)
-async def post_posted_by_hand(
-    reply_id: int, actor: ApiActorDep, services: ServicesDep
-) -> ReplyOut:
+async def post_posted_by_hand(reply_id: int, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Confirm a reply was posted on the platform by hand."""
     reply = await run_in_threadpool(
         replies.mark_posted_by_hand,
@@ -236,9 +194,7 @@ async def post_posted_by_hand(
 
 
 @router.post("/replies/{reply_id}/retry", response_model=ReplyOut)
-async def post_retry(
-    reply_id: int, actor: ApiActorDep, services: ServicesDep
-) -> ReplyOut:
+async def post_retry(reply_id: int, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Queue a failed reply for delivery again (same idempotency key)."""
     reply = await run_in_threadpool(
         replies.retry_delivery,
@@ -291,9 +247,7 @@ async def get_me(actor: ApiActorDep) -> AgentOut:
 
 
 @router.post("/tokens", response_model=TokenOut, status_code=201)
-async def post_token(
-    body: TokenCreate, actor: ApiActorDep, services: ServicesDep
-) -> TokenOut:
+async def post_token(body: TokenCreate, actor: ApiActorDep, services: ServicesDep) -> TokenOut:
     """Create an API token for yourself; it is shown only in this answer."""
     token = await run_in_threadpool(
         create_token,

@@ -73,9 +73,7 @@ class InboxOut(BaseModel):
     def of(cls, page: InboxPage) -> InboxOut:
         """From the read side's page."""
         return cls(
-            conversations=[
-                InboxRowOut.model_validate(r, from_attributes=True) for r in page.rows
-            ],
+            conversations=[InboxRowOut.model_validate(r, from_attributes=True) for r in page.rows],
             next_cursor=page.next_cursor,
         )
 

@@ -65,9 +65,7 @@ def upgrade() -> None:
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_agents_team_id_teams")
-        ),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_agents_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agents")),
         sa.UniqueConstraint("email", name=op.f("uq_agents_email")),
     )
@@ -88,9 +86,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["agent_id"], ["agents.id"], name=op.f("fk_api_tokens_agent_id_agents")
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], name=op.f("fk_api_tokens_agent_id_agents")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
@@ -134,9 +130,7 @@ def upgrade() -> None:
             ["agents.id"],
             name=op.f("fk_conversations_assignee_id_agents"),
         ),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_conversations_team_id_teams")
-        ),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_conversations_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
         sa.UniqueConstraint(
             "source",
@@ -152,9 +146,7 @@ def upgrade() -> None:
             ["assignee_id", "active", "priority_rank", "due_at", "id"],
             unique=False,
         )
-        batch_op.create_index(
-            "ix_conv_inbox", ["active", "priority_rank", "due_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_conv_inbox", ["active", "priority_rank", "due_at", "id"], unique=False)
         batch_op.create_index(
             "ix_conv_language",
             ["language", "active", "priority_rank", "due_at", "id"],
@@ -165,9 +157,7 @@ def upgrade() -> None:
             ["source", "active", "priority_rank", "due_at", "id"],
             unique=False,
         )
-        batch_op.create_index(
-            "ix_conv_status", ["status", "priority_rank", "due_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_conv_status", ["status", "priority_rank", "due_at", "id"], unique=False)
         batch_op.create_index(
             "ix_conv_team",
             ["team_id", "active", "priority_rank", "due_at", "id"],
@@ -199,9 +189,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_events_conversation", ["conversation_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_events_conversation", ["conversation_id", "id"], unique=False)
 
     op.create_table(
         "items",
@@ -237,14 +225,10 @@ def upgrade() -> None:
             name=op.f("fk_items_conversation_id_conversations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
-        sa.UniqueConstraint(
-            "source", "external_id", name="uq_items_source_external_id"
-        ),
+        sa.UniqueConstraint("source", "external_id", name="uq_items_source_external_id"),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_items_conversation", ["conversation_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_items_conversation", ["conversation_id", "created_at"], unique=False)
 
     op.create_table(
         "replies",
@@ -277,9 +261,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("external_id", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["agent_id"], ["agents.id"], name=op.f("fk_replies_agent_id_agents")
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], name=op.f("fk_replies_agent_id_agents")),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversations.id"],
@@ -294,9 +276,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_replies_idempotency_key")),
     )
     with op.batch_alter_table("replies", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_replies_conversation", ["conversation_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_replies_conversation", ["conversation_id", "created_at"], unique=False)
         batch_op.create_index("ix_replies_external_id", ["external_id"], unique=False)
 
     op.create_table(
@@ -318,15 +298,11 @@ def upgrade() -> None:
         sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["reply_id"], ["replies.id"], name=op.f("fk_outbox_reply_id_replies")
-        ),
+        sa.ForeignKeyConstraint(["reply_id"], ["replies.id"], name=op.f("fk_outbox_reply_id_replies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_outbox_due", ["state", "next_attempt_at"], unique=False
-        )
+        batch_op.create_index("ix_outbox_due", ["state", "next_attempt_at"], unique=False)
 
     # ### end Alembic commands ###
 
