@@ -81,5 +81,13 @@ def make_draft(
 
 def make_actor(services: Any, *, email: str = "kasia@volna.test", role: Role = Role.AGENT, team: str | None = "Care PL") -> Actor:
     """An agent stored in the test's database, as an actor."""
-    agent = add_agent(email, email.split("@")[0].title(), "correct horse battery", role=role, team=team, uow_factory=services.uow, clock=services.clock)
+    agent = add_agent(
+        email,
+        email.split("@", maxsplit=1)[0].title(),
+        "correct horse battery",
+        role=role,
+        team=team,
+        uow_factory=services.uow,
+        clock=services.clock,
+    )
     return Actor(agent=agent)

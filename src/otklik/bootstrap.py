@@ -26,9 +26,7 @@ class Services:
     writer: IngestWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = IngestWriter(
-            self.uow, self.clock, max_batch=self.settings.ingest_batch_max
-        )
+        self.writer = IngestWriter(self.uow, self.clock, max_batch=self.settings.ingest_batch_max)
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work."""
@@ -40,17 +38,11 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(
-    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
-) -> Services:
+def build_services(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Services:
     """Build the services for ``settings``; brings the database schema up to date first."""
     url = settings.effective_database_url
     if migrate:
         upgrade_database(url)
     engine = make_engine(url)
-    signer = SessionSigner(
-        settings.resolved_secret_key(), max_age_s=settings.session_max_age_s
-    )
-    return Services(
-        settings=settings, engine=engine, clock=clock or SystemClock(), signer=signer
-    )
+    signer = SessionSigner(settings.resolved_secret_key(), max_age_s=settings.session_max_age_s)
+    return Services(settings=settings, engine=engine, clock=clock or SystemClock(), signer=signer)

@@ -25,9 +25,7 @@ class SystemClock:
 class FixedClock:
     """A clock that only moves when told to (tests, demo generation)."""
 
-    current: datetime = field(
-        default_factory=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    )
+    current: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
 
     def now(self) -> datetime:
         """The set time."""

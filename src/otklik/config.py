@@ -37,53 +37,29 @@ class Settings(BaseSettings):
         None,
         description="Signs session cookies and CSRF tokens. Empty: generated once into `<data_dir>/secret_key`.",
     )
-    max_body_bytes: int = Field(
-        1_048_576, description="Largest webhook or API body accepted; larger gets 413."
-    )
-    max_batch_items: int = Field(
-        1000, description="Most items one webhook batch may carry."
-    )
-    session_max_age_s: int = Field(
-        12 * 3600, description="How long a login lasts, in seconds."
-    )
-    cookie_secure: bool = Field(
-        False, description="Send session cookies only over HTTPS (set behind TLS)."
-    )
-    worker_enabled: bool = Field(
-        True, description="Run the worker loop inside `otklik serve`."
-    )
-    worker_interval_s: float = Field(
-        1.0, description="Seconds between worker passes when idle."
-    )
-    delivery_timeout_s: float = Field(
-        10.0, description="Timeout of one outbound delivery call, in seconds."
-    )
+    max_body_bytes: int = Field(1_048_576, description="Largest webhook or API body accepted; larger gets 413.")
+    max_batch_items: int = Field(1000, description="Most items one webhook batch may carry.")
+    session_max_age_s: int = Field(12 * 3600, description="How long a login lasts, in seconds.")
+    cookie_secure: bool = Field(False, description="Send session cookies only over HTTPS (set behind TLS).")
+    worker_enabled: bool = Field(True, description="Run the worker loop inside `otklik serve`.")
+    worker_interval_s: float = Field(1.0, description="Seconds between worker passes when idle.")
+    delivery_timeout_s: float = Field(10.0, description="Timeout of one outbound delivery call, in seconds.")
     delivery_max_attempts: int = Field(
         8,
         description="Attempts before a transient delivery failure is given up as failed.",
     )
-    ingest_batch_max: int = Field(
-        256, description="Most webhook items committed together in one group commit."
-    )
+    ingest_batch_max: int = Field(256, description="Most webhook items committed together in one group commit.")
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.secret_key is not None
-            and self.secret_key.strip().lower() in _PLACEHOLDERS
-        ):
-            raise ValueError(
-                "OTKLIK_SECRET_KEY is a placeholder; set a real secret or leave it empty to generate one"
-            )
+        if self.environment == "production" and self.secret_key is not None and self.secret_key.strip().lower() in _PLACEHOLDERS:
+            raise ValueError("OTKLIK_SECRET_KEY is a placeholder; set a real secret or leave it empty to generate one")
         return self
 
     @property
     def effective_database_url(self) -> str:
         """The database URL in force."""
-        return (
-            self.database_url or f"sqlite:///{(self.data_dir / 'otklik.db').resolve()}"
-        )
+        return self.database_url or f"sqlite:///{(self.data_dir / 'otklik.db').resolve()}"
 
     def resolved_secret_key(self) -> str:
         """The session secret: the configured one, or one generated once and kept in the data dir."""

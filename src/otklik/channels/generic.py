@@ -38,9 +38,7 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str) -> None:
     if not given:
         raise SignatureInvalid(f"missing {SIGNATURE_HEADER} header")
     if not hmac.compare_digest(given.strip(), sign(body, secret)):
-        raise SignatureInvalid(
-            "signature does not match the body and the source's secret"
-        )
+        raise SignatureInvalid("signature does not match the body and the source's secret")
 
 
 class AuthorIn(BaseModel):
@@ -55,11 +53,7 @@ class AuthorIn(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _id_as_text(cls, value: Any) -> Any:
-        return (
-            str(value)
-            if isinstance(value, int) and not isinstance(value, bool)
-            else value
-        )
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class GenericItemIn(BaseModel):
@@ -82,19 +76,13 @@ class GenericItemIn(BaseModel):
     @field_validator("external_id", "parent_external_id", mode="before")
     @classmethod
     def _ids_as_text(cls, value: Any) -> Any:
-        return (
-            str(value)
-            if isinstance(value, int) and not isinstance(value, bool)
-            else value
-        )
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("created_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
-            raise ValueError(
-                "created_at needs a time zone offset, e.g. 2026-11-20T09:15:00+00:00"
-            )
+            raise ValueError("created_at needs a time zone offset, e.g. 2026-11-20T09:15:00+00:00")
         return value
 
 
@@ -108,12 +96,7 @@ class ParsedBatch:
 
 
 def _problems(exc: ValidationError) -> list[FieldProblem]:
-    return [
-        FieldProblem(
-            loc=".".join(str(p) for p in err["loc"]) or "(item)", message=err["msg"]
-        )
-        for err in exc.errors()
-    ]
+    return [FieldProblem(loc=".".join(str(p) for p in err["loc"]) or "(item)", message=err["msg"]) for err in exc.errors()]
 
 
 def to_draft(source: str, item: GenericItemIn, raw: dict[str, Any]) -> ItemDraft:
@@ -165,23 +148,13 @@ def parse(source: str, body: bytes, *, max_items: int) -> ParsedBatch:
     try:
         decoded = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise InvalidPayload(
-            f"body is not valid JSON: {exc}", status_code=400
-        ) from None
-    if (
-        isinstance(decoded, dict)
-        and "items" in decoded
-        and "external_id" not in decoded
-    ):
+        raise InvalidPayload(f"body is not valid JSON: {exc}", status_code=400) from None
+    if isinstance(decoded, dict) and "items" in decoded and "external_id" not in decoded:
         decoded = decoded["items"]
     if isinstance(decoded, dict):
-        return ParsedBatch(
-            drafts=[(0, parse_object(source, decoded))], rejected=[], is_batch=False
-        )
+        return ParsedBatch(drafts=[(0, parse_object(source, decoded))], rejected=[], is_batch=False)
     if not isinstance(decoded, list):
-        raise InvalidPayload(
-            'body must be an item object, an array of items, or {"items": [...]}'
-        )
+        raise InvalidPayload('body must be an item object, an array of items, or {"items": [...]}')
     if not decoded:
         raise InvalidPayload("the batch holds no items")
     if len(decoded) > max_items:

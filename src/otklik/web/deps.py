@@ -47,9 +47,7 @@ def get_api_actor(request: Request, services: ServicesDep) -> Actor:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         cookie = request.cookies.get(SESSION_COOKIE, "")
         if not services.signer.check_csrf(cookie, request.headers.get(CSRF_HEADER)):
-            raise NotAuthenticated(
-                f"cookie-authenticated changes need the {CSRF_HEADER} header"
-            )
+            raise NotAuthenticated(f"cookie-authenticated changes need the {CSRF_HEADER} header")
     return actor
 
 

@@ -16,9 +16,7 @@ log = logging.getLogger(__name__)
 
 def error_body(status: int, reason: str, **extra: object) -> JSONResponse:
     """The one shape of every error answer: ``{"error": {"status", "reason", ...}}``."""
-    return JSONResponse(
-        {"error": {"status": status, "reason": reason, **extra}}, status_code=status
-    )
+    return JSONResponse({"error": {"status": status, "reason": reason, **extra}}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -28,9 +26,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _input_error(_request: Request, exc: InputError) -> Response:
         extra: dict[str, object] = {}
         if isinstance(exc, InvalidPayload) and exc.problems:
-            extra["problems"] = [
-                {"loc": p.loc, "message": p.message} for p in exc.problems
-            ]
+            extra["problems"] = [{"loc": p.loc, "message": p.message} for p in exc.problems]
         return error_body(exc.status_code, str(exc), **extra)
 
     @app.exception_handler(OtklikError)
@@ -40,10 +36,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {"loc": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in exc.errors()
-        ]
+        problems = [{"loc": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
         names = ", ".join(p["loc"] for p in problems)
         return error_body(422, f"invalid request: {names}", problems=problems)
 

@@ -47,9 +47,7 @@ class Worker:
 
     def start(self) -> None:
         """Run in a background thread."""
-        self._thread = threading.Thread(
-            target=self.run_forever, name="otklik-worker", daemon=True
-        )
+        self._thread = threading.Thread(target=self.run_forever, name="otklik-worker", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
