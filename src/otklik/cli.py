@@ -92,6 +92,24 @@ def serve(
 
 
 @app.command()
+def worker(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Run only the worker loop (outbound delivery), e.g. beside `serve --no-worker` processes."""
+    from otklik.bootstrap import build_services
+    from otklik.worker.runner import Worker
+
+    services = build_services(_settings(data_dir, database_url))
+    loop = Worker(services)
+    console.print("otklik worker running; Ctrl+C stops it")
+    try:
+        loop.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.stop()
+        services.close()
+
+
+@app.command()
 def demo(
     data_dir: Annotated[
         Path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -131,3 +132,37 @@ def test_unreachable_callback_gives_up_after_max_attempts(services: Services) ->
         stored = uow.replies.get(reply.id)
     assert stored is not None and stored.delivery_state.value == "failed"
     assert "could not connect" in (stored.last_error or "")
+
+
+def test_two_workers_never_claim_the_same_job(services: Services) -> None:
+    """Concurrent claims (SKIP LOCKED on PostgreSQL, one writer on SQLite) split the queue."""
+    import threading
+
+    from otklik.store.engine import is_sqlite
+
+    actor = make_actor(services)
+    add_source("shop", uow_factory=services.uow, clock=services.clock, secret="cb", callback_url="http://127.0.0.1:9/x")
+    drafts = [make_draft(source="shop", author_id=f"u{i}") for i in range(40)]
+    for outcome in ingest_items(drafts, uow=services.uow(), clock=services.clock):
+        send_reply(outcome.conversation_id, f"Reply number {outcome.item_id}", actor=actor, uow_factory=services.uow, clock=services.clock)
+    now = services.clock.now()
+    claimed: list[list[int]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def claim(slot: int) -> None:
+        barrier.wait()
+        for _ in range(4):
+            with services.uow() as uow:
+                jobs = uow.outbox.claim_due(
+                    now=now, lease_until=now + timedelta(minutes=2), limit=5, skip_locked=not is_sqlite(services.engine)
+                )
+                uow.commit()
+            claimed[slot].extend(job for job, _reply, _attempts in jobs)
+
+    threads = [threading.Thread(target=claim, args=(slot,)) for slot in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(claimed[0]).isdisjoint(claimed[1])
+    assert len(claimed[0]) + len(claimed[1]) == 40
