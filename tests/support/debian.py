@@ -19,7 +19,7 @@ def ensure_debian_package(path: str, package: str, *, timeout: float = 900) -> s
         return f"{path} is missing and there is no apt-get to install {package!r}"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in ([apt, "update", "-qq"], [apt, "install", "-y", "-qq", "--no-install-recommends", package]):
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)  # noqa: S603 - fixed argv
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             return f"installing {package!r} failed: {tail[0]}"
