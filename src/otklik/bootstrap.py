@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from otklik.clock import Clock, SystemClock
 from otklik.config import Settings
 from otklik.services.auth import SessionSigner
+from otklik.services.sources import SourceSecrets
 from otklik.services.writer import IngestWriter
 from otklik.store.engine import make_engine
 from otklik.store.migrate import upgrade_database
@@ -24,9 +25,11 @@ class Services:
     clock: Clock
     signer: SessionSigner
     writer: IngestWriter = field(init=False)
+    source_secrets: SourceSecrets = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = IngestWriter(self.uow, self.clock, max_batch=self.settings.ingest_batch_max)
+        self.source_secrets = SourceSecrets(self.uow)
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work."""

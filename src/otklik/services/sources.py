@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from otklik.clock import Clock
@@ -57,6 +59,39 @@ def source_secret(name: str, *, uow_factory: UowFactory) -> str:
     if row is None:
         raise NotFound(f"unknown source {name!r}; configure it with `otklik source add {name}`")
     return str(row["secret"])
+
+
+class SourceSecrets:
+    """Source secrets cached for a few seconds, so a webhook does not cost a transaction.
+
+    A changed secret takes effect within ``ttl_s``; unknown sources are not cached, so a
+    source added a moment ago is known at once.
+    """
+
+    def __init__(self, uow_factory: UowFactory, *, ttl_s: float = 5.0):
+        self._uow_factory = uow_factory
+        self._ttl = ttl_s
+        self._cache: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, name: str) -> str | None:
+        """The secret of ``name`` when it is fresh in the cache (no I/O), else None."""
+        with self._lock:
+            hit = self._cache.get(name)
+        if hit is not None and time.monotonic() - hit[0] < self._ttl:
+            return hit[1]
+        return None
+
+    def get(self, name: str) -> str:
+        """The secret of ``name``, or :class:`NotFound`."""
+        hit = self.cached(name)
+        if hit is not None:
+            return hit
+        now = time.monotonic()
+        secret = source_secret(name, uow_factory=self._uow_factory)
+        with self._lock:
+            self._cache[name] = (now, secret)
+        return secret
 
 
 def list_sources(*, uow_factory: UowFactory) -> list[SourceInfo]:

@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from otklik.channels import generic
 from otklik.errors import FieldProblem, InvalidPayload, PayloadTooLarge
-from otklik.services.sources import source_secret
 from otklik.web.deps import ServicesDep
 
 router = APIRouter(prefix="/hooks", tags=["webhooks"])
@@ -47,7 +46,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
 async def receive_generic(source: str, request: Request, services: ServicesDep) -> JSONResponse:
     """Store items sent by a configured source; answered only after they are committed."""
     body = await read_limited(request, services.settings.max_body_bytes)
-    secret = await run_in_threadpool(source_secret, source, uow_factory=services.uow)
+    secret = services.source_secrets.cached(source) or await run_in_threadpool(services.source_secrets.get, source)
     generic.verify(request.headers, body, secret)
     parsed = generic.parse(source, body, max_items=services.settings.max_batch_items)
     outcomes = []
