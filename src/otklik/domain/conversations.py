@@ -157,7 +157,8 @@ class Conversation:
 
     def resolve(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Mark the customer's matter as settled."""
-        changed = self._to(Status.RESOLVED, verb="resolve", at=at)
+        # Nobody waits on a resolved conversation; writing again starts a new wait.
+        changed = replace(self._to(Status.RESOLVED, verb="resolve", at=at), waiting_since=None)
         return changed, self._event(EventKind.RESOLVED, by, at, previous=self.status.value)
 
     def reopen(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
@@ -172,7 +173,7 @@ class Conversation:
         reason = reason.strip()
         if not reason:
             raise ValueError("ignoring a conversation needs a reason")
-        changed = replace(self._to(Status.IGNORED, verb="ignore", at=at), ignore_reason=reason)
+        changed = replace(self._to(Status.IGNORED, verb="ignore", at=at), ignore_reason=reason, waiting_since=None)
         return changed, self._event(EventKind.IGNORED, by, at, previous=self.status.value, reason=reason)
 
     @property

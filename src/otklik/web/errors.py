@@ -42,4 +42,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
-        return error_body(exc.status_code, str(exc.detail))
+        answer = error_body(exc.status_code, str(exc.detail))
+        answer.headers.update(exc.headers or {})
+        return answer

@@ -46,7 +46,9 @@ async def read_limited(request: Request, limit: int) -> bytes:
 async def receive_generic(source: str, request: Request, services: ServicesDep) -> JSONResponse:
     """Store items sent by a configured source; answered only after they are committed."""
     body = await read_limited(request, services.settings.max_body_bytes)
-    secret = services.source_secrets.cached(source) or await run_in_threadpool(services.source_secrets.get, source)
+    secret = services.source_secrets.cached(source)
+    if secret is None:
+        secret = await run_in_threadpool(services.source_secrets.get, source)
     generic.verify(request.headers, body, secret)
     parsed = generic.parse(source, body, max_items=services.settings.max_batch_items)
     outcomes = []

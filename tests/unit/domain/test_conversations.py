@@ -116,3 +116,12 @@ def test_any_sequence_of_actions_keeps_the_invariants(actions: list[str]) -> Non
             assert c.waiting_since is not None
             assert c.due_at == c.waiting_since
         assert c.is_active == (c.status in ACTIVE_STATUSES)
+
+
+def test_resolving_or_ignoring_ends_the_wait_and_reopening_starts_a_new_one() -> None:
+    resolved, _ = conversation(Status.OPEN).resolve(by="agent:1", at=T0 + timedelta(hours=1))
+    assert resolved.waiting_since is None
+    ignored, _ = conversation(Status.OPEN).ignore("spam", by="agent:1", at=T0)
+    assert ignored.waiting_since is None
+    reopened, _ = resolved.reopen(by="agent:1", at=T0 + timedelta(hours=2))
+    assert reopened.waiting_since == T0 + timedelta(hours=2)
