@@ -20,6 +20,7 @@ from otklik.services.ingest import ingest_items
 from otklik.web.app import create_app
 from tests.builders import make_actor, make_draft
 from tests.conftest import LiveServer, make_settings, skip_or_fail
+from tests.support.debian import ensure_debian_package
 
 pytestmark = pytest.mark.browser
 
@@ -65,9 +66,12 @@ def desk(tmp_path: Path, sqlite_url: str, clock: FixedClock) -> Iterator[LiveSer
     services.engine.dispose()
 
 
+@pytest.mark.timeout(1200)  # may install Chromium first
 def test_agent_answers_the_newest_customer_and_resolves(desk: LiveServer) -> None:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing; install the Debian package 'chromium'")
+    # As root the test installs Debian's Chromium itself; otherwise it says what is missing.
+    reason = ensure_debian_package(str(CHROMIUM), "chromium")
+    if reason is not None:
+        skip_or_fail(reason)
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
