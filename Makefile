@@ -19,8 +19,8 @@ serve: setup #: serve the desk on the embedded SQLite database in ./var
 	$(RUN) otklik serve
 
 lint: setup #: ruff (lint + format check), mypy, import contracts, migrations in sync
-	$(RUN) ruff check src tests bench
-	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench scripts
+	$(RUN) ruff format --check src tests bench scripts
 	$(RUN) mypy
 	$(RUN) lint-imports
 	$(RUN) otklik db check --data-dir "$$(mktemp -d)"
@@ -32,11 +32,14 @@ test-fast: setup #: the unit tests only
 	$(RUN) pytest -q tests/unit
 
 fmt: setup #: format and fix what ruff can
-	$(RUN) ruff format src tests bench
-	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench scripts
+	$(RUN) ruff check --fix src tests bench scripts
 
 bench: setup #: benchmarks, printing figures (ingest, import, inbox at 100k and 1M)
 	$(RUN) python -m bench
+
+docs: setup #: regenerate the CLI reference in docs/reference/cli.md
+	$(RUN) python -m scripts.cli_reference
 
 clean: #: remove the local data and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

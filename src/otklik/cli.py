@@ -93,7 +93,7 @@ def serve(
 
 @app.command()
 def worker(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
-    """Run only the worker loop (outbound delivery), e.g. beside `serve --no-worker` processes."""
+    """Run only the worker loop (outbound delivery), beside `serve` processes run with OTKLIK_WORKER_ENABLED=false."""
     from otklik.bootstrap import build_services
     from otklik.worker.runner import Worker
 
