@@ -1,19 +1,28 @@
-"""Ingest: store what customers wrote, once, in the right conversation."""
+"""Ingest: store what customers wrote, once, in the right conversation.
+
+Work is done per batch, not per item: a group commit of hundreds of items costs a fixed
+handful of statements (look-ups with IN, inserts with RETURNING, one update per touched
+conversation), which is what lets one writer keep up with many webhook senders.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
 from otklik.store import tables as t
+from otklik.store.repositories import conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
+
+Identity = tuple[str, str, str, str]  # source, account, author, thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,98 +34,223 @@ class IngestOutcome:
     duplicate: bool
 
 
-def _parent_conversation(uow: SqlUnitOfWork, draft: ItemDraft, seen: dict[tuple[str, str], IngestOutcome]) -> int | None:
-    parent = draft.parent_external_id
-    if not parent:
-        return None
-    earlier = seen.get((draft.source, parent))
-    if earlier is not None:
-        return earlier.conversation_id
-    stored = uow.items.find_ids(draft.source, [parent])
-    if parent in stored:
-        return stored[parent][1]
-    # The customer may be answering one of our replies.
-    reply_conv = uow.connection.execute(
-        select(t.replies.c.conversation_id)
-        .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
-        .where(t.replies.c.external_id == parent, t.conversations.c.source == draft.source)
-        .limit(1)
-    ).scalar()
-    return int(reply_conv) if reply_conv is not None else None
+def _identity(draft: ItemDraft) -> Identity:
+    return (draft.source, draft.account, draft.author.external_id, thread_key(draft))
 
 
-def _start_conversation(uow: SqlUnitOfWork, draft: ItemDraft, *, now: datetime) -> Conversation:
-    conversation = Conversation(
-        id=0,
-        source=draft.source,
-        account=draft.account,
-        author_external_id=draft.author.external_id,
-        author_name=draft.author.name,
-        author_handle=draft.author.handle,
-        thread_key=thread_key(draft),
-        status=Status.NEW,
-        priority=Priority.NORMAL,
-        created_at=now,
-        updated_at=now,
-        waiting_since=None,
-        last_inbound_at=draft.created_at,
-        language=draft.language,
-    )
-    new_id = uow.conversations.add(conversation)
-    uow.events.append(
-        Event(
-            kind=EventKind.CONVERSATION_STARTED,
-            actor="customer",
-            at=now,
-            conversation_id=new_id,
-            data={"source": draft.source},
+class _Batch:
+    """The conversations a batch touches, loaded once and written back once."""
+
+    def __init__(self, connection: Connection, *, lock_rows: bool):
+        self.connection = connection
+        self.lock_rows = lock_rows
+        self.by_id: dict[int, Conversation] = {}
+        self.by_identity: dict[Identity, int] = {}
+        self.changed: set[int] = set()
+        self.new: list[int] = []  # temporary (negative) ids of conversations to insert
+        self.events: list[Event] = []
+
+    def load(self, ids: set[int], identities: set[Identity]) -> None:
+        c = t.conversations.c
+        clauses = []
+        if ids:
+            clauses.append(c.id.in_(sorted(ids)))
+        if identities:
+            clauses.append(tuple_(c.source, c.account, c.author_external_id, c.thread_key).in_(sorted(identities)))
+        for clause in clauses:
+            query = select(t.conversations).where(clause)
+            if self.lock_rows:
+                query = query.with_for_update()
+            for row in self.connection.execute(query).mappings():
+                conversation = conversation_from_row(row)
+                self.by_id[conversation.id] = conversation
+                self.by_identity[(conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)] = (
+                    conversation.id
+                )
+
+    def start(self, draft: ItemDraft, *, now: datetime) -> int:
+        temp_id = -(len(self.new) + 1)
+        self.by_id[temp_id] = Conversation(
+            id=temp_id,
+            source=draft.source,
+            account=draft.account,
+            author_external_id=draft.author.external_id,
+            author_name=draft.author.name,
+            author_handle=draft.author.handle,
+            thread_key=thread_key(draft),
+            status=Status.NEW,
+            priority=Priority.NORMAL,
+            created_at=now,
+            updated_at=now,
+            waiting_since=None,
+            last_inbound_at=draft.created_at,
+            language=draft.language,
         )
-    )
-    return replace(conversation, id=new_id)
+        self.by_identity[_identity(draft)] = temp_id
+        self.new.append(temp_id)
+        self.events.append(
+            Event(kind=EventKind.CONVERSATION_STARTED, actor="customer", at=now, conversation_id=temp_id, data={"source": draft.source})
+        )
+        return temp_id
+
+    def record(self, conversation_id: int, draft: ItemDraft, *, now: datetime) -> None:
+        updated, event = self.by_id[conversation_id].record_inbound(created_at=draft.created_at, at=now)
+        if updated.language is None and draft.language:
+            updated = replace(updated, language=draft.language)
+        self.by_id[conversation_id] = updated
+        if conversation_id > 0:
+            self.changed.add(conversation_id)
+        if event is not None:
+            self.events.append(event)
+
+    def flush_new(self) -> dict[int, int]:
+        """Insert the new conversations; returns temporary id → real id."""
+        if not self.new:
+            return {}
+        rows = [conversation_values(self.by_id[temp]) for temp in self.new]
+        c = t.conversations.c
+        # Rows come back in no promised order: match them by their unique identity instead.
+        result = self.connection.execute(
+            insert(t.conversations).returning(c.id, c.source, c.account, c.author_external_id, c.thread_key), rows
+        )
+        ids = {(r.source, r.account, r.author_external_id, r.thread_key): int(r.id) for r in result}
+        real = {temp: ids[self._identity_of(temp)] for temp in self.new}
+        for temp, real_id in real.items():
+            self.by_id[real_id] = replace(self.by_id.pop(temp), id=real_id)
+        return real
+
+    def _identity_of(self, conversation_id: int) -> Identity:
+        c = self.by_id[conversation_id]
+        return (c.source, c.account, c.author_external_id, c.thread_key)
+
+    def flush_changed(self) -> None:
+        if not self.changed:
+            return
+        rows = [{"_id": cid, **conversation_values(self.by_id[cid])} for cid in sorted(self.changed)]
+        statement = (
+            update(t.conversations)
+            .where(t.conversations.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in rows[0] if name != "_id"})
+        )
+        self.connection.execute(statement, rows)
+
+
+def _parents(uow: SqlUnitOfWork, drafts: Sequence[ItemDraft]) -> dict[tuple[str, str], int]:
+    """Conversation ids of the stored items (or our replies) that drafts answer."""
+    wanted: dict[str, list[str]] = {}
+    for draft in drafts:
+        if draft.parent_external_id:
+            wanted.setdefault(draft.source, []).append(draft.parent_external_id)
+    found: dict[tuple[str, str], int] = {}
+    for source, ext_ids in wanted.items():
+        for ext, (_item_id, conversation_id) in uow.items.find_ids(source, ext_ids).items():
+            found[(source, ext)] = conversation_id
+        missing = [e for e in ext_ids if (source, e) not in found]
+        if missing:
+            # The customer may be answering one of our replies.
+            rows = uow.connection.execute(
+                select(t.replies.c.external_id, t.replies.c.conversation_id)
+                .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
+                .where(t.replies.c.external_id.in_(missing), t.conversations.c.source == source)
+            )
+            for row in rows:
+                found.setdefault((source, row.external_id), int(row.conversation_id))
+    return found
 
 
 def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: datetime) -> list[IngestOutcome]:
     """Store drafts inside the caller's transaction (the caller commits).
 
     The same ``(source, external_id)`` is stored once: a repeat, in this batch or from an
-    earlier delivery, returns the existing ids with ``duplicate=True``.
+    earlier delivery, returns the existing ids with ``duplicate=True``. An item that answers
+    another (``parent_external_id``) joins its conversation; otherwise the conversation is the
+    person's on that account and thread.
     """
-    outcomes: list[IngestOutcome] = []
-    seen: dict[tuple[str, str], IngestOutcome] = {}
+    if not drafts:
+        return []
+    connection = uow.connection
     by_source: dict[str, list[str]] = {}
     for draft in drafts:
         by_source.setdefault(draft.source, []).append(draft.external_id)
     existing = {(src, ext): ids for src, ext_ids in by_source.items() for ext, ids in uow.items.find_ids(src, ext_ids).items()}
+    parents = _parents(uow, drafts)
+    batch = _Batch(connection, lock_rows=connection.dialect.name != "sqlite")
+    batch.load(set(parents.values()), {_identity(d) for d in drafts if (d.source, d.external_id) not in existing})
+
+    # First pass, in order: decide each draft's conversation (new ones get temporary ids).
+    plan: list[_Planned] = []
+    placed: dict[tuple[str, str], int] = {}  # (source, external_id) → conversation of this batch's items
     for draft in drafts:
         key = (draft.source, draft.external_id)
-        if key in seen:
-            outcomes.append(IngestOutcome(seen[key].item_id, seen[key].conversation_id, duplicate=True))
-            continue
         if key in existing:
             item_id, conversation_id = existing[key]
-            outcome = IngestOutcome(item_id, conversation_id, duplicate=True)
-            seen[key] = outcome
-            outcomes.append(outcome)
+            plan.append(_Planned(key, conversation_id, stored=IngestOutcome(item_id, conversation_id, duplicate=True)))
             continue
-        conversation: Conversation | None = None
-        parent_conversation_id = _parent_conversation(uow, draft, seen)
-        if parent_conversation_id is not None:
-            conversation = uow.conversations.get(parent_conversation_id, for_update=True)
-        if conversation is None:
-            conversation = uow.conversations.find_by_identity(draft.source, draft.account, draft.author.external_id, thread_key(draft))
-        if conversation is None:
-            conversation = _start_conversation(uow, draft, now=now)
-        item_id = uow.items.add(draft, conversation_id=conversation.id, received_at=now)
-        updated, event = conversation.record_inbound(created_at=draft.created_at, at=now)
-        if updated.language is None and draft.language:
-            updated = replace(updated, language=draft.language)
-        uow.conversations.save(updated)
-        if event is not None:
-            uow.events.append(event)
-        outcome = IngestOutcome(item_id, conversation.id, duplicate=False)
-        seen[key] = outcome
-        outcomes.append(outcome)
-    return outcomes
+        if key in placed:
+            plan.append(_Planned(key, placed[key]))  # a repeat inside this batch
+            continue
+        target: int | None = None
+        if draft.parent_external_id:
+            parent_key = (draft.source, draft.parent_external_id)
+            target = placed.get(parent_key) or parents.get(parent_key)
+        if target is None:
+            target = batch.by_identity.get(_identity(draft))
+        if target is None:
+            target = batch.start(draft, now=now)
+        batch.record(target, draft, now=now)
+        placed[key] = target
+        plan.append(_Planned(key, target, draft=draft))
+
+    real = batch.flush_new()
+    new_items = [p for p in plan if p.draft is not None]
+    item_ids: dict[tuple[str, str], int] = {}
+    if new_items:
+        rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
+        # Matched by (source, external_id), which is unique, not by the order of RETURNING.
+        result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
+        item_ids = {(row.source, row.external_id): int(row.id) for row in result}
+    batch.flush_changed()
+    events = [replace(e, conversation_id=real.get(e.conversation_id, e.conversation_id)) if e.conversation_id else e for e in batch.events]
+    if events:
+        connection.execute(insert(t.events), [_event_values(e) for e in events])
+    return [
+        p.stored or IngestOutcome(item_ids[p.key], real.get(p.conversation_id, p.conversation_id), duplicate=p.draft is None) for p in plan
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """One draft's fate: already stored (``stored``), new (``draft``), or a repeat of this batch."""
+
+    key: tuple[str, str]
+    conversation_id: int
+    draft: ItemDraft | None = None
+    stored: IngestOutcome | None = None
+
+
+def _item_values(draft: ItemDraft, conversation_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "source": draft.source,
+        "external_id": draft.external_id,
+        "author_external_id": draft.author.external_id,
+        "author_name": draft.author.name,
+        "author_handle": draft.author.handle,
+        "author_followers": draft.author.followers,
+        "text": draft.text,
+        "created_at": draft.created_at,
+        "received_at": now,
+        "addressing": draft.addressing.value,
+        "account": draft.account,
+        "parent_external_id": draft.parent_external_id,
+        "url": draft.url,
+        "language": draft.language,
+        "raw": draft.raw,
+    }
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {"conversation_id": event.conversation_id, "kind": event.kind.value, "actor": event.actor, "at": event.at, "data": event.data}
 
 
 def ingest_items(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, clock: Clock) -> list[IngestOutcome]:

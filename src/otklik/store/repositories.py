@@ -131,7 +131,8 @@ class ItemRepository(_Repository):
         return int(self.connection.execute(select(func.count()).select_from(t.items)).scalar_one())
 
 
-def _conversation(row: RowMapping) -> Conversation:
+def conversation_from_row(row: RowMapping) -> Conversation:
+    """A conversation from its row."""
     return Conversation(
         id=row["id"],
         source=row["source"],
@@ -153,7 +154,8 @@ def _conversation(row: RowMapping) -> Conversation:
     )
 
 
-def _conversation_values(c: Conversation) -> dict[str, Any]:
+def conversation_values(c: Conversation) -> dict[str, Any]:
+    """A conversation's column values (without the id)."""
     return {
         "source": c.source,
         "account": c.account,
@@ -186,7 +188,7 @@ class ConversationRepository(_Repository):
         if for_update:
             query = query.with_for_update()
         row = self.connection.execute(query).mappings().first()
-        return _conversation(row) if row else None
+        return conversation_from_row(row) if row else None
 
     def find_by_identity(self, source: str, account: str, author_external_id: str, thread_key: str) -> Conversation | None:
         """The conversation with one person on one account and thread."""
@@ -203,17 +205,17 @@ class ConversationRepository(_Repository):
             .mappings()
             .first()
         )
-        return _conversation(row) if row else None
+        return conversation_from_row(row) if row else None
 
     def add(self, conversation: Conversation) -> int:
         """Store a new conversation and return its id."""
-        result = self.connection.execute(insert(t.conversations).values(**_conversation_values(conversation)))
+        result = self.connection.execute(insert(t.conversations).values(**conversation_values(conversation)))
         return _new_id(result)
 
     def save(self, conversation: Conversation) -> None:
         """Write a changed conversation back."""
         self.connection.execute(
-            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**_conversation_values(conversation))
+            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**conversation_values(conversation))
         )
 
 

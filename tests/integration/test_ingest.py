@@ -1,0 +1,41 @@
+"""Batch ingest semantics on both databases: dedupe, threading, reopening, audit."""
+
+from __future__ import annotations
+
+from otklik.bootstrap import Services
+from otklik.services.actions import resolve_conversation
+from otklik.services.ingest import ingest_items
+from tests.builders import make_actor, make_draft
+
+
+def test_one_batch_threads_dedupes_and_reopens(services: Services) -> None:
+    actor = make_actor(services)
+    first = ingest_items([make_draft(external_id="old-1", author_id="ru-1", lang="ru")], uow=services.uow(), clock=services.clock)[0]
+    resolve_conversation(first.conversation_id, actor=actor, uow_factory=services.uow, clock=services.clock)
+    services.clock.advance(hours=1)  # type: ignore[attr-defined]
+    batch = [
+        make_draft(external_id="n-1", author_id="pl-1", lang="pl"),  # a new conversation
+        make_draft(external_id="n-2", author_id="pl-2", lang="pl", parent="n-1"),  # answers n-1 in the same batch
+        make_draft(external_id="n-1", author_id="pl-1", lang="pl"),  # repeated inside the batch
+        make_draft(external_id="old-1", author_id="ru-1", lang="ru"),  # redelivered from before
+        make_draft(external_id="old-2", author_id="ru-1", lang="ru", minutes=70),  # the customer writes again
+        make_draft(external_id="e-1", author_id="en-1", lang="en"),
+    ]
+    out = ingest_items(batch, uow=services.uow(), clock=services.clock)
+    assert [o.duplicate for o in out] == [False, False, True, True, False, False]
+    assert out[0].conversation_id == out[1].conversation_id == out[2].conversation_id
+    assert out[2].item_id == out[0].item_id
+    assert out[3].item_id == first.item_id
+    assert out[4].conversation_id == first.conversation_id
+    assert len({out[0].conversation_id, out[4].conversation_id, out[5].conversation_id}) == 3
+    with services.uow(write=False) as uow:
+        reopened = uow.conversations.get(first.conversation_id)
+        started = uow.conversations.get(out[0].conversation_id)
+        kinds = [e.kind.value for e in uow.events.for_conversation(first.conversation_id)]
+        items = [i.external_id for i in uow.items.for_conversation(out[0].conversation_id)]
+        assert uow.items.count() == 5
+    assert reopened is not None and reopened.status.value == "open"
+    assert reopened.waiting_since == batch[4].created_at
+    assert kinds == ["conversation_started", "resolved", "reopened"]
+    assert started is not None and (started.status.value, started.language, started.waiting_since) == ("new", "pl", batch[0].created_at)
+    assert items == ["n-1", "n-2"]
