@@ -133,27 +133,19 @@ class Conversation:
 
     def record_inbound(self, *, created_at: datetime, at: datetime) -> tuple[Conversation, Event | None]:
         """The customer wrote again: the conversation needs us again."""
-        waiting_since = self.waiting_since if self.waiting_since is not None else created_at
-        base = replace(
-            self,
-            waiting_since=min(waiting_since, created_at),
-            last_inbound_at=max(self.last_inbound_at, created_at),
-            updated_at=at,
-        )
+        waiting_since = created_at if self.waiting_since is None else min(self.waiting_since, created_at)
+        last_inbound_at = max(self.last_inbound_at, created_at)
         if self.status is Status.WAITING:
-            return replace(base, status=Status.OPEN), self._event(
-                EventKind.STATUS_CHANGED,
-                "customer",
-                at,
-                previous="waiting",
-                status="open",
-            )
+            changed = replace(self, status=Status.OPEN, waiting_since=waiting_since, last_inbound_at=last_inbound_at, updated_at=at)
+            return changed, self._event(EventKind.STATUS_CHANGED, "customer", at, previous="waiting", status="open")
         if self.status in (Status.RESOLVED, Status.IGNORED):
             # P16: the conversation follows the customer; writing again reopens it.
-            return replace(base, status=Status.OPEN, ignore_reason=None), self._event(
-                EventKind.REOPENED, "customer", at, previous=self.status.value
+            changed = replace(
+                self, status=Status.OPEN, ignore_reason=None, waiting_since=waiting_since, last_inbound_at=last_inbound_at, updated_at=at
             )
-        return base, None
+            return changed, self._event(EventKind.REOPENED, "customer", at, previous=self.status.value)
+        # One replace, not two: this runs for every item ingested.
+        return replace(self, waiting_since=waiting_since, last_inbound_at=last_inbound_at, updated_at=at), None
 
     def resolve(self, *, by: str, at: datetime) -> tuple[Conversation, Event]:
         """Mark the customer's matter as settled."""

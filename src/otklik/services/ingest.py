@@ -19,6 +19,7 @@ from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
 from otklik.store import tables as t
+from otklik.store.ids import allocate_ids
 from otklik.store.repositories import conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
 
@@ -108,13 +109,20 @@ class _Batch:
         if not self.new:
             return {}
         rows = [conversation_values(self.by_id[temp]) for temp in self.new]
-        c = t.conversations.c
-        # Rows come back in no promised order: match them by their unique identity instead.
-        result = self.connection.execute(
-            insert(t.conversations).returning(c.id, c.source, c.account, c.author_external_id, c.thread_key), rows
-        )
-        ids = {(r.source, r.account, r.author_external_id, r.thread_key): int(r.id) for r in result}
-        real = {temp: ids[self._identity_of(temp)] for temp in self.new}
+        allocated = allocate_ids(self.connection, t.conversations, len(rows))
+        if allocated is not None:
+            for row, new_id in zip(rows, allocated, strict=True):
+                row["id"] = new_id
+            self.connection.execute(insert(t.conversations), rows)
+            real = dict(zip(self.new, allocated, strict=True))
+        else:
+            c = t.conversations.c
+            # Rows come back in no promised order: match them by their unique identity instead.
+            result = self.connection.execute(
+                insert(t.conversations).returning(c.id, c.source, c.account, c.author_external_id, c.thread_key), rows
+            )
+            ids = {(r.source, r.account, r.author_external_id, r.thread_key): int(r.id) for r in result}
+            real = {temp: ids[self._identity_of(temp)] for temp in self.new}
         for temp, real_id in real.items():
             self.by_id[real_id] = replace(self.by_id.pop(temp), id=real_id)
         return real
@@ -126,7 +134,7 @@ class _Batch:
     def flush_changed(self) -> None:
         if not self.changed:
             return
-        rows = [{"_id": cid, **conversation_values(self.by_id[cid])} for cid in sorted(self.changed)]
+        rows = [{"_id": cid, **_inbound_values(self.by_id[cid])} for cid in sorted(self.changed)]
         statement = (
             update(t.conversations)
             .where(t.conversations.c.id == bindparam("_id"))
@@ -206,9 +214,16 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
     item_ids: dict[tuple[str, str], int] = {}
     if new_items:
         rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
-        # Matched by (source, external_id), which is unique, not by the order of RETURNING.
-        result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
-        item_ids = {(row.source, row.external_id): int(row.id) for row in result}
+        allocated = allocate_ids(connection, t.items, len(rows))
+        if allocated is not None:
+            for row, new_id in zip(rows, allocated, strict=True):
+                row["id"] = new_id
+            connection.execute(insert(t.items), rows)
+            item_ids = {(row["source"], row["external_id"]): row["id"] for row in rows}
+        else:
+            # Matched by (source, external_id), which is unique, not by the order of RETURNING.
+            result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
+            item_ids = {(row.source, row.external_id): int(row.id) for row in result}
     batch.flush_changed()
     events = [replace(e, conversation_id=real.get(e.conversation_id, e.conversation_id)) if e.conversation_id else e for e in batch.events]
     if events:
@@ -226,6 +241,20 @@ class _Planned:
     conversation_id: int
     draft: ItemDraft | None = None
     stored: IngestOutcome | None = None
+
+
+def _inbound_values(c: Conversation) -> dict[str, Any]:
+    """The columns an arriving item can change (fewer columns, fewer index updates)."""
+    return {
+        "status": c.status.value,
+        "active": 1 if c.is_active else 0,
+        "due_at": c.due_at,
+        "waiting_since": c.waiting_since,
+        "last_inbound_at": c.last_inbound_at,
+        "language": c.language,
+        "ignore_reason": c.ignore_reason,
+        "updated_at": c.updated_at,
+    }
 
 
 def _item_values(draft: ItemDraft, conversation_id: int, now: datetime) -> dict[str, Any]:
