@@ -194,7 +194,7 @@ def import_file(
             duplicates += sum(1 for o in outcomes if o.duplicate)
             pending.clear()
 
-    from otklik.importer import read_items
+    from otklik.channels.files import read_items
 
     with file.open("rb") as counting:
         total_lines = sum(1 for _ in counting)

@@ -1,0 +1,1 @@
+"""The demo desk: a multilingual data set and its loader."""
