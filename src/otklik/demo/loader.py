@@ -87,6 +87,8 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
                     # The demo's sources have no callback: their agents posted by hand.
                     replies.mark_posted_by_hand(sent.id, actor=actor, uow_factory=services.uow, clock=clock)
                     counts["replies"] += 1
+                elif step.kind == "ignore" and step.text:
+                    actions.ignore_conversation(conversation_id, step.text, actor=actor, uow_factory=services.uow, clock=clock)
                 elif step.kind == "assign":
                     actions.assign_conversation(
                         conversation_id,

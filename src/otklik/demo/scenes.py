@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-StepKind = Literal["item", "reply", "resolve", "assign"]
+StepKind = Literal["item", "reply", "resolve", "assign", "ignore"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ class Scene:
     resolve: bool = False
     sources: tuple[str, ...] = ("telegram", "vk", "instagram", "x", "facebook")
     outage: bool = False
+    ignore: str | None = None  # why an agent leaves it unanswered (insults, spam)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,8 @@ RU = Lang(
             True,
             ("telegram", "vk", "email"),
         ),
-        Scene(("вы там все тупые что ли",), "comment", None),
-        Scene(("Заработок от 5000₽ в день без вложений!!! пишите в лс",), "comment", None),
+        Scene(("вы там все тупые что ли",), "comment", None, ignore="оскорбление без сути"),
+        Scene(("Заработок от 5000₽ в день без вложений!!! пишите в лс",), "comment", None, ignore="спам"),
         Scene(
             ("Подскажите, работает ли пункт выдачи на Ленина в {city} в воскресенье?",),
             "direct",
@@ -216,8 +217,8 @@ PL = Lang(
             True,
             ("facebook", "email"),
         ),
-        Scene(("wszyscy tam jesteście idioci",), "comment", None),
-        Scene(("ZARABIAJ 500 zł DZIENNIE!!! link w bio",), "comment", None),
+        Scene(("wszyscy tam jesteście idioci",), "comment", None, ignore="obelga bez treści"),
+        Scene(("ZARABIAJ 500 zł DZIENNIE!!! link w bio",), "comment", None, ignore="spam"),
         Scene(
             ("Czy punkt odbioru na Floriańskiej w {city} jest czynny w sobotę?",),
             "direct",
@@ -301,8 +302,8 @@ EN = Lang(
             True,
             ("x", "email"),
         ),
-        Scene(("you people are clowns",), "comment", None),
-        Scene(("Make $$$ from home!!! DM me for the secret 💰💰",), "comment", None),
+        Scene(("you people are clowns",), "comment", None, ignore="insult, nothing to act on"),
+        Scene(("Make $$$ from home!!! DM me for the secret 💰💰",), "comment", None, ignore="spam"),
         Scene(
             ("Is the pickup point on High St in {city} open on Sunday?",),
             "direct",
@@ -323,6 +324,53 @@ EN = Lang(
 )
 
 LANGS: dict[str, Lang] = {"ru": RU, "pl": PL, "en": EN}
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ą": "a",
+        "ć": "c",
+        "ę": "e",
+        "ł": "l",
+        "ń": "n",
+        "ó": "o",
+        "ś": "s",
+        "ź": "z",
+        "ż": "z",
+        " ": "_",
+    }
+)
 _ANGRY = ("😡", "🤬", "😤", "!!!", "😠", "")
 _HAPPY = ("🙌", "❤️", "👍", "😊", "🔥", "")
 
@@ -357,7 +405,7 @@ def generate_demo(*, seed: int = 7, now: datetime, items: int = 360) -> list[Dem
         }
         source = rng.choice(scene.sources)
         account = rng.choice(lang.accounts)
-        handle = "@" + name.lower().replace(" ", "_").encode("ascii", "ignore").decode() or f"@user{thread_no}"
+        handle = "@" + name.lower().translate(_TRANSLIT)
         if outage_thread:
             start = now - timedelta(days=2, minutes=rng.randint(0, 50))
         else:
@@ -391,7 +439,21 @@ def generate_demo(*, seed: int = 7, now: datetime, items: int = 360) -> list[Dem
             at = min(now, at + timedelta(minutes=rng.randint(5, 240)))
         assert first_id is not None  # noqa: S101 - every scene has a message
         reply_text = _fill(scene.reply, slots) if scene.reply else None
-        if reply_text and reply_text not in used_replies and not outage_thread and rng.random() < 0.75:
+        # A living desk: what came in days ago has mostly been answered; today's is fresh.
+        answered = rng.random() < (0.95 if now - at > timedelta(hours=20) else 0.35)
+        if scene.ignore and answered and at + timedelta(minutes=30) < now:
+            steps.append(
+                DemoStep(
+                    "ignore",
+                    at + timedelta(minutes=30),
+                    source,
+                    {},
+                    first_id,
+                    agent_email=rng.choice(_AGENTS_BY_LANG[lang_code]),
+                    text=scene.ignore,
+                )
+            )
+        elif reply_text and reply_text not in used_replies and not outage_thread and answered:
             agent = rng.choice(_AGENTS_BY_LANG[lang_code])
             reply_at = at + timedelta(minutes=rng.randint(3, 180))
             if reply_at < now:
