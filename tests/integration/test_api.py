@@ -125,3 +125,22 @@ def test_nothing_can_delete_items_or_conversations(api: tuple[LiveServer, httpx.
     assert "delete" not in methods
     assert client.delete(f"/api/v1/conversations/{ids['ru_old']}").status_code == 405
     assert client.get(f"/api/v1/conversations/{ids['ru_old']}").json()["items"][0]["text"].startswith("Где мой заказ")
+
+
+def test_sources_are_for_admins_and_secrets_shown_once(api: tuple[LiveServer, httpx.Client, int]) -> None:
+    server, admin, _ = api
+    services = server.services  # type: ignore[attr-defined]
+    agent = make_actor(services, email="piotr@volna.test", role=Role.AGENT)
+    agent_token = create_token(agent.agent.id, "t", uow_factory=services.uow, clock=services.clock)
+    as_agent = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {agent_token}"})
+    refused = as_agent.post("/api/v1/sources", json={"name": "crm"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["reason"] == "administrators only"
+    created = admin.post("/api/v1/sources", json={"name": "crm", "callback_url": "https://crm.example/hook"})
+    assert created.status_code == 201
+    assert len(created.json()["secret"]) >= 32
+    assert admin.get("/api/v1/sources").json() == [
+        {"name": "crm", "kind": "generic", "callback_url": "https://crm.example/hook", "secret": None}
+    ]
+    assert admin.post("/api/v1/sources", json={"name": "crm"}).status_code == 409
+    assert admin.post("/api/v1/sources", json={"name": "Bad Name!"}).status_code == 422

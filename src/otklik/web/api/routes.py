@@ -10,8 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from otklik.domain.conversations import Conversation, Status
 from otklik.errors import InvalidPayload
 from otklik.services import actions, replies
+from otklik.services.access import require_admin
 from otklik.services.auth import create_token
 from otklik.services.inbox import InboxFilters, conversation_detail, list_inbox
+from otklik.services.sources import add_source, list_sources
 from otklik.web.api.schemas import (
     AgentOut,
     AssignBody,
@@ -21,6 +23,8 @@ from otklik.web.api.schemas import (
     InboxOut,
     ReplyCreate,
     ReplyOut,
+    SourceCreate,
+    SourceOut,
     TeamBody,
     TeamOut,
     TokenCreate,
@@ -257,3 +261,18 @@ async def post_token(body: TokenCreate, actor: ApiActorDep, services: ServicesDe
         clock=services.clock,
     )
     return TokenOut(token=token)
+
+
+@router.get("/sources", response_model=list[SourceOut], summary="Configured sources (admins)")
+def get_sources(actor: ApiActorDep, services: ServicesDep) -> list[SourceOut]:
+    """Every generic source, without secrets."""
+    require_admin(actor)
+    return [SourceOut(name=i.name, kind=i.kind, callback_url=i.callback_url) for i in list_sources(uow_factory=services.uow)]
+
+
+@router.post("/sources", response_model=SourceOut, status_code=201, summary="Configure a source (admins)")
+def post_source(body: SourceCreate, actor: ApiActorDep, services: ServicesDep) -> SourceOut:
+    """Create a generic source; its signing secret is in this answer only."""
+    require_admin(actor)
+    info, secret = add_source(body.name, uow_factory=services.uow, clock=services.clock, callback_url=body.callback_url)
+    return SourceOut(name=info.name, kind=info.kind, callback_url=info.callback_url, secret=secret)

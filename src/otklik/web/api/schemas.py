@@ -253,3 +253,19 @@ class TokenOut(BaseModel):
     """A new API token; shown once."""
 
     token: str
+
+
+class SourceCreate(BaseModel):
+    """A new generic source."""
+
+    name: str = Field(min_length=1, max_length=100)
+    callback_url: str | None = Field(None, max_length=2000)
+
+
+class SourceOut(BaseModel):
+    """A configured source; the secret appears only when it is created."""
+
+    name: str
+    kind: str
+    callback_url: str | None
+    secret: str | None = None
