@@ -131,3 +131,9 @@ def test_no_body_gets_a_500(server: LiveServer, body: Any, mutate: str | None) -
     assert answer.status_code in (200, 207, 400, 413, 422)
     if answer.status_code >= 400:
         assert answer.json()["error"]["reason"]
+
+
+def test_webhook_is_described_in_openapi(server: LiveServer) -> None:
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    assert set(spec["paths"]["/hooks/generic/{source}"]) == {"post"}
+    assert {"400", "401", "404", "413", "422"} <= set(spec["paths"]["/hooks/generic/{source}"]["post"]["responses"])
