@@ -172,7 +172,7 @@ def import_file(
     ] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
-    batch: Annotated[int, typer.Option(help="Items per transaction.")] = 1000,
+    batch: Annotated[int, typer.Option(help="Items per transaction.")] = 5000,
 ) -> None:
     """Import items; every rejected line is reported as file:line: reason."""
     from otklik.bootstrap import build_services

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 import orjson
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, select, tuple_, type_coerce
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.domain.events import Event
@@ -106,13 +106,8 @@ def list_inbox(
         query = query.where(c.language == filters.language)
     if cursor:
         rank, due, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(
-                c.priority_rank > rank,
-                and_(c.priority_rank == rank, c.due_at > due),
-                and_(c.priority_rank == rank, c.due_at == due, c.id > last_id),
-            )
-        )
+        # A row-value comparison lets the index seek straight to the cursor.
+        query = query.where(tuple_(c.priority_rank, c.due_at, c.id) > tuple_(rank, type_coerce(due, c.due_at.type), last_id))
     query = query.order_by(c.priority_rank, c.due_at, c.id).limit(limit + 1)
     with uow_factory(write=False) as uow:
         rows = list(uow.connection.execute(query).mappings())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, insert, select, tuple_, update
 
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -53,17 +53,30 @@ class _Batch:
 
     def load(self, ids: set[int], identities: set[Identity]) -> None:
         c = t.conversations.c
-        clauses = []
+        clauses: list[ColumnElement[bool]] = []
         if ids:
             clauses.append(c.id.in_(sorted(ids)))
         if identities:
-            clauses.append(tuple_(c.source, c.account, c.author_external_id, c.thread_key).in_(sorted(identities)))
+            if self.connection.dialect.name == "sqlite":
+                # SQLite scans the table for a tuple IN; one IN per column uses the unique
+                # index, and the few extra combinations it finds are dropped below.
+                columns = zip(*identities, strict=True)
+                ins = [
+                    col.in_(sorted(set(values)))
+                    for col, values in zip((c.source, c.account, c.author_external_id, c.thread_key), columns, strict=True)
+                ]
+                clauses.append(and_(*ins))
+            else:
+                clauses.append(tuple_(c.source, c.account, c.author_external_id, c.thread_key).in_(sorted(identities)))
         for clause in clauses:
             query = select(t.conversations).where(clause)
             if self.lock_rows:
                 query = query.with_for_update()
             for row in self.connection.execute(query).mappings():
                 conversation = conversation_from_row(row)
+                identity = (conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)
+                if conversation.id not in ids and identity not in identities:
+                    continue
                 self.by_id[conversation.id] = conversation
                 self.by_identity[(conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)] = (
                     conversation.id

@@ -15,7 +15,8 @@ SESSION_COOKIE = "otklik_session"
 CSRF_HEADER = "x-csrf-token"
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI would otherwise hop to a thread for this one attribute read.
     """The app's services."""
     services: Services = request.app.state.services
     return services
