@@ -78,9 +78,7 @@ class _Batch:
                 if conversation.id not in ids and identity not in identities:
                     continue
                 self.by_id[conversation.id] = conversation
-                self.by_identity[(conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)] = (
-                    conversation.id
-                )
+                self.by_identity[identity] = conversation.id
 
     def start(self, draft: ItemDraft, *, now: datetime) -> int:
         temp_id = -(len(self.new) + 1)
