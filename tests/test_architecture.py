@@ -58,3 +58,14 @@ def test_cli_reference_is_current() -> None:
 
     page = DOC.read_text(encoding="utf-8")
     assert page == updated(page), "docs/reference/cli.md is out of date: run `make docs`"
+
+
+def test_relative_links_in_docs_resolve() -> None:
+    import re
+
+    broken = []
+    for page in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]:
+        for target in re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text(encoding="utf-8")):
+            if not (page.parent / target).resolve().exists():
+                broken.append(f"{page.relative_to(ROOT)} → {target}")
+    assert broken == []
