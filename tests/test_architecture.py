@@ -65,7 +65,6 @@ def test_relative_links_in_docs_resolve() -> None:
 
     broken = []
     for page in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]:
-        for target in re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text(encoding="utf-8")):
-            if not (page.parent / target).resolve().exists():
-                broken.append(f"{page.relative_to(ROOT)} → {target}")
+        targets = re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text(encoding="utf-8"))
+        broken.extend(f"{page.relative_to(ROOT)} → {t}" for t in targets if not (page.parent / t).resolve().exists())
     assert broken == []
