@@ -19,6 +19,7 @@ from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
 from otklik.store import tables as t
+from otklik.store.bulk import insert_rows
 from otklik.store.ids import allocate_ids
 from otklik.store.repositories import conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
@@ -124,7 +125,7 @@ class _Batch:
         if allocated is not None:
             for row, new_id in zip(rows, allocated, strict=True):
                 row["id"] = new_id
-            self.connection.execute(insert(t.conversations), rows)
+            insert_rows(self.connection, t.conversations, rows)
             real = dict(zip(self.new, allocated, strict=True))
         else:
             c = t.conversations.c
@@ -229,7 +230,7 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
         if allocated is not None:
             for row, new_id in zip(rows, allocated, strict=True):
                 row["id"] = new_id
-            connection.execute(insert(t.items), rows)
+            insert_rows(connection, t.items, rows)
             item_ids = {(row["source"], row["external_id"]): row["id"] for row in rows}
         else:
             # Matched by (source, external_id), which is unique, not by the order of RETURNING.
@@ -238,7 +239,11 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
     batch.flush_changed()
     events = [replace(e, conversation_id=real.get(e.conversation_id, e.conversation_id)) if e.conversation_id else e for e in batch.events]
     if events:
-        connection.execute(insert(t.events), [_event_values(e) for e in events])
+        event_rows = [_event_values(e) for e in events]
+        if connection.dialect.name == "sqlite":
+            insert_rows(connection, t.events, event_rows)
+        else:
+            connection.execute(insert(t.events), event_rows)
     return [
         p.stored or IngestOutcome(item_ids[p.key], real.get(p.conversation_id, p.conversation_id), duplicate=p.draft is None) for p in plan
     ]
