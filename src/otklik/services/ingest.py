@@ -135,8 +135,6 @@ class _Batch:
             )
             ids = {(r.source, r.account, r.author_external_id, r.thread_key): int(r.id) for r in result}
             real = {temp: ids[self._identity_of(temp)] for temp in self.new}
-        for temp, real_id in real.items():
-            self.by_id[real_id] = replace(self.by_id.pop(temp), id=real_id)
         return real
 
     def _identity_of(self, conversation_id: int) -> Identity:

@@ -32,6 +32,22 @@ def _prepared(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Inse
     return _Insert(table, columns, dialect)
 
 
+def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    # A batch repeats a few values (its commit time, an item's time) thousands of times.
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = process(value)
+            return converted
+        except TypeError:  # unhashable (a JSON payload): convert every time
+            return process(value)
+
+    return convert
+
+
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) in one ``executemany`` on SQLite."""
     if not rows:
@@ -39,6 +55,6 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if connection.dialect.name != "sqlite":
         raise ValueError("insert_rows is the SQLite fast path; use SQLAlchemy's insert elsewhere")
     prepared = _prepared(table, tuple(rows[0]), connection.dialect)
-    pairs = list(zip(prepared.columns, prepared.processors, strict=True))
+    pairs = list(zip(prepared.columns, [_memoised(p) if p else None for p in prepared.processors], strict=True))
     data = [tuple(process(row[name]) if process else row[name] for name, process in pairs) for row in rows]
     connection.exec_driver_sql(prepared.sql, data)
