@@ -52,7 +52,7 @@ def create_app(
     app.state.services = services
     install_error_handlers(app)
     app.include_router(hooks.router)
-    hooks.install_fast_hooks(app.router.routes)
+    app.add_middleware(hooks.FastHooks)
     app.include_router(api_router)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -19,15 +19,20 @@ def error_body(status: int, reason: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": {"status": status, "reason": reason, **extra}}, status_code=status)
 
 
+def error_payload(exc: InputError) -> dict[str, object]:
+    """The answer body for an input error, naming the problem fields when there are any."""
+    error: dict[str, object] = {"status": exc.status_code, "reason": str(exc)}
+    if isinstance(exc, InvalidPayload) and exc.problems:
+        error["problems"] = [{"loc": p.loc, "message": p.message} for p in exc.problems]
+    return {"error": error}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     @app.exception_handler(InputError)
     async def _input_error(_request: Request, exc: InputError) -> Response:
-        extra: dict[str, object] = {}
-        if isinstance(exc, InvalidPayload) and exc.problems:
-            extra["problems"] = [{"loc": p.loc, "message": p.message} for p in exc.problems]
-        return error_body(exc.status_code, str(exc), **extra)
+        return JSONResponse(error_payload(exc), status_code=exc.status_code)
 
     @app.exception_handler(OtklikError)
     async def _otklik_error(_request: Request, exc: OtklikError) -> Response:
