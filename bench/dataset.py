@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, and_, case, func, insert, or_, select
 from bench.corpus import message
 from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.store import tables as t
+from otklik.store.repositories import conversation_values
 
 BATCH = 10_000
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -121,28 +122,7 @@ def _conversation(
 
 def conversation_row(c: Conversation) -> dict[str, Any]:
     """The row a repository writes for ``c`` (derived columns from the domain object)."""
-    return {
-        "id": c.id,
-        "source": c.source,
-        "account": c.account,
-        "author_external_id": c.author_external_id,
-        "author_name": c.author_name,
-        "author_handle": c.author_handle,
-        "thread_key": c.thread_key,
-        "status": c.status.value,
-        "active": 1 if c.is_active else 0,
-        "priority": c.priority.value,
-        "priority_rank": c.priority.rank,
-        "due_at": c.due_at,
-        "waiting_since": c.waiting_since,
-        "last_inbound_at": c.last_inbound_at,
-        "assignee_id": c.assignee_id,
-        "team_id": c.team_id,
-        "language": c.language,
-        "ignore_reason": c.ignore_reason,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-    }
+    return {"id": c.id, **conversation_values(c)}
 
 
 def _batches(rng: random.Random, shape: DeskShape, items: int) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:

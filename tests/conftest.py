@@ -23,6 +23,8 @@ from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.store.migrate import upgrade_database
 
+pytest_plugins = ["tests.support.callback"]  # the `callback` fixture
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
 

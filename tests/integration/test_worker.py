@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from otklik.bootstrap import build_services
 from otklik.clock import SystemClock
@@ -17,15 +15,7 @@ from otklik.services.sources import add_source
 from otklik.web.app import create_app
 from tests.builders import make_actor, make_draft
 from tests.conftest import LiveServer, make_settings
-from tests.integration.test_delivery import Callback
-
-
-@pytest.fixture
-def callback() -> Iterator[Callback]:
-    cb = Callback()
-    yield cb
-    cb.server.shutdown()
-    cb.server.server_close()
+from tests.support.callback import Callback
 
 
 def test_reply_sent_through_the_api_reaches_the_callback(tmp_path: Path, db_url: str, callback: Callback) -> None:
