@@ -11,7 +11,7 @@ from otklik.bootstrap import build_services
 from otklik.channels.generic import parse_object
 from otklik.clock import FixedClock, SystemClock
 from otklik.config import Settings
-from otklik.demo.scenes import DEMO_AGENTS, generate_demo
+from otklik.demo.dataset import DEMO_AGENTS, generate_demo
 from otklik.domain.agents import Role
 from otklik.domain.conversations import Status
 from otklik.errors import Conflict
@@ -87,8 +87,6 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
                     # The demo's sources have no callback: their agents posted by hand.
                     replies.mark_posted_by_hand(sent.id, actor=actor, uow_factory=services.uow, clock=clock)
                     counts["replies"] += 1
-                elif step.kind == "ignore" and step.text:
-                    actions.ignore_conversation(conversation_id, step.text, actor=actor, uow_factory=services.uow, clock=clock)
                 elif step.kind == "assign":
                     actions.assign_conversation(
                         conversation_id,
