@@ -38,3 +38,23 @@ def test_demo_fills_a_desk_a_person_can_log_into(tmp_path: Path) -> None:
         assert [r.due_at for r in inbox.rows if r.priority == "normal"] == sorted(r.due_at for r in inbox.rows if r.priority == "normal")
     finally:
         services.close()
+
+
+def test_demo_routes_conversations_to_teams_by_language(tmp_path: Path) -> None:
+    settings = Settings(environment="demo", data_dir=tmp_path)
+    fill_demo(settings)
+    services = build_services(settings)
+    try:
+        with services.uow(write=False) as uow:
+            rows = uow.connection.execute(
+                select(t.teams.c.name, t.conversations.c.language, func.count())
+                .join(t.teams, t.teams.c.id == t.conversations.c.team_id)
+                .group_by(t.teams.c.name, t.conversations.c.language)
+            ).all()
+            unrouted = uow.connection.execute(
+                select(func.count()).select_from(t.conversations).where(t.conversations.c.team_id.is_(None))
+            ).scalar_one()
+    finally:
+        services.close()
+    assert unrouted == 0
+    assert {(team, lang) for team, lang, _ in rows} <= {("Care RU", "ru"), ("Care RU", "uk"), ("Care PL", "pl"), ("Care EN", "en")}

@@ -22,6 +22,7 @@ from otklik.services.ingest import ingest_items
 from otklik.services.sources import add_source
 from otklik.store import tables as t
 
+TEAM_BY_LANGUAGE = {"ru": "Care RU", "uk": "Care RU", "pl": "Care PL", "en": "Care EN"}
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105 - the demo's published login, not a secret
 
 
@@ -58,6 +59,8 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
         login = next(e for e, _n, r, _t in DEMO_AGENTS if r == "admin")
         for source in sorted({s.source for s in steps}):
             add_source(source, uow_factory=services.uow, clock=clock)
+        with services.uow(write=False) as uow:
+            team_ids = {team.name: team.id for team in uow.teams.all()}
         conversation_of: dict[str, int] = {}
         counts = {"items": 0, "replies": 0, "resolved": 0}
         task = progress.add_task("filling the demo desk", total=len(steps)) if progress else None
@@ -72,7 +75,12 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
                     uow=services.uow(),
                     clock=clock,
                 )[0]
-                conversation_of.setdefault(step.thread, outcome.conversation_id)
+                if step.thread not in conversation_of:
+                    conversation_of[step.thread] = outcome.conversation_id
+                    # Each team takes its languages (Ukrainian-speaking customers go to the Russian team).
+                    team_id = team_ids.get(TEAM_BY_LANGUAGE.get(str(step.payload.get("language")), ""))
+                    if team_id is not None:
+                        actions.route_to_team(outcome.conversation_id, team_id, actor=agents[login], uow_factory=services.uow, clock=clock)
                 counts["items"] += 1
             elif step.thread in conversation_of:
                 conversation_id = conversation_of[step.thread]
