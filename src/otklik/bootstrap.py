@@ -10,6 +10,7 @@ from otklik.clock import Clock, SystemClock
 from otklik.config import Settings
 from otklik.services.auth import SessionSigner
 from otklik.services.sources import SourceSecrets
+from otklik.services.throttle import LoginThrottle
 from otklik.services.writer import IngestWriter
 from otklik.store.engine import make_engine
 from otklik.store.migrate import upgrade_database
@@ -26,10 +27,12 @@ class Services:
     signer: SessionSigner
     writer: IngestWriter = field(init=False)
     source_secrets: SourceSecrets = field(init=False)
+    login_throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = IngestWriter(self.uow, self.clock, max_batch=self.settings.ingest_batch_max)
         self.source_secrets = SourceSecrets(self.uow)
+        self.login_throttle = LoginThrottle()
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work."""

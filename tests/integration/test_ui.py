@@ -383,3 +383,25 @@ def test_new_items_show_up_on_the_next_refresh(live_server: LiveServer, agent: A
     assert after.text.startswith('<section id="inbox-list"')
     assert "Łukasz Żółć" in after.text
     assert "<html" not in after.text
+
+
+def test_repeated_wrong_passwords_are_throttled(live_server: LiveServer) -> None:
+    services = live_server.services  # type: ignore[attr-defined]
+    make_actor(services, email="ola@volna.test")
+    with httpx.Client(base_url=live_server.url) as client:
+        answers = []
+        for _ in range(11):
+            page = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert token is not None
+            answers.append(
+                client.post("/login", data={"email": "ola@volna.test", "password": "zgaduję", "csrf_token": token.group(1)}).status_code
+            )
+        assert answers == [401] * 10 + [429]
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        blocked = client.post("/login", data={"email": "ola@volna.test", "password": "correct horse battery", "csrf_token": token.group(1)})
+    assert blocked.status_code == 429
+    assert "Too many failed attempts" in blocked.text
+    assert int(blocked.headers["retry-after"]) > 0

@@ -252,10 +252,26 @@ def login(
             next_url=next_url,
             status_code=403,
         )
+    keys = ("email:" + email.strip().lower(), "client:" + (request.client.host if request.client else "?"))
+    wait = services.login_throttle.retry_after(*keys)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        page = _login_page(
+            request,
+            services,
+            error=f"Too many failed attempts. Please try again in {minutes} min.",
+            email=email,
+            next_url=next_url,
+            status_code=429,
+        )
+        page.headers["retry-after"] = str(int(wait) + 1)
+        return page
     try:
         agent = authenticate(email.strip().lower(), password, uow_factory=services.uow)
     except NotAuthenticated:
+        services.login_throttle.failed(*keys)
         return _login_page(request, services, error="Wrong e-mail or password.", email=email, next_url=next_url, status_code=401)
+    services.login_throttle.succeeded(keys[0])
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
