@@ -22,6 +22,7 @@ lint: setup #: ruff (lint + format check), mypy, import contracts, migrations in
 	$(RUN) ruff check src tests bench scripts
 	$(RUN) ruff format --check src tests bench scripts
 	$(RUN) mypy
+	$(RUN) mypy --strict bench scripts
 	$(RUN) lint-imports
 	$(RUN) otklik db check --data-dir "$$(mktemp -d)"
 
