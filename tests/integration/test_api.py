@@ -144,3 +144,18 @@ def test_sources_are_for_admins_and_secrets_shown_once(api: tuple[LiveServer, ht
     ]
     assert admin.post("/api/v1/sources", json={"name": "crm"}).status_code == 409
     assert admin.post("/api/v1/sources", json={"name": "Bad Name!"}).status_code == 422
+
+
+def test_a_reply_is_only_reachable_through_its_own_conversation(api: tuple[LiveServer, httpx.Client, int]) -> None:
+    from otklik.errors import NotFound
+    from otklik.services.replies import mark_posted_by_hand
+
+    server, client, _ = api
+    ids = seed(server)
+    reply = client.post(f"/api/v1/conversations/{ids['pl_mid']}/replies", json={"text": "Pani Anno, sprawdzamy paczkę 88213."}).json()
+    services = server.services  # type: ignore[attr-defined]
+    actor = make_actor(services, email="ewa@volna.test")
+    with pytest.raises(NotFound, match=f"in conversation {ids['ru_old']}"):
+        mark_posted_by_hand(reply["id"], actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=ids["ru_old"])
+    done = mark_posted_by_hand(reply["id"], actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=ids["pl_mid"])
+    assert done.delivery_state.value == "posted_by_hand"

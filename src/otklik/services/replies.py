@@ -67,13 +67,14 @@ def send_reply(
     return reply
 
 
-def mark_posted_by_hand(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Reply:
+def mark_posted_by_hand(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock, conversation_id: int | None = None) -> Reply:
     """An agent confirms they posted a ``manual`` (or failed) reply on the platform themselves."""
     now = clock.now()
     with uow_factory() as uow:
         reply = uow.replies.get(reply_id)
-        if reply is None:
-            raise NotFound(f"reply {reply_id} does not exist")
+        # Through a conversation's page, the reply must be that conversation's.
+        if reply is None or (conversation_id is not None and reply.conversation_id != conversation_id):
+            raise NotFound(f"reply {reply_id} does not exist" + (f" in conversation {conversation_id}" if conversation_id else ""))
         access_conversation(actor, reply.conversation_id, uow)
         if reply.delivery_state not in (DeliveryState.MANUAL, DeliveryState.FAILED):
             raise Conflict(f"a {reply.delivery_state.value} reply cannot be marked as posted by hand")
@@ -92,13 +93,14 @@ def mark_posted_by_hand(reply_id: int, *, actor: Actor, uow_factory: UowFactory,
     return done
 
 
-def retry_delivery(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Reply:
+def retry_delivery(reply_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock, conversation_id: int | None = None) -> Reply:
     """Queue a failed reply for another delivery (same idempotency key: never sent twice)."""
     now = clock.now()
     with uow_factory() as uow:
         reply = uow.replies.get(reply_id)
-        if reply is None:
-            raise NotFound(f"reply {reply_id} does not exist")
+        # Through a conversation's page, the reply must be that conversation's.
+        if reply is None or (conversation_id is not None and reply.conversation_id != conversation_id):
+            raise NotFound(f"reply {reply_id} does not exist" + (f" in conversation {conversation_id}" if conversation_id else ""))
         access_conversation(actor, reply.conversation_id, uow)
         if reply.delivery_state is not DeliveryState.FAILED:
             raise Conflict(f"only a failed reply can be retried; this one is {reply.delivery_state.value}")

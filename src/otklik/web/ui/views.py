@@ -537,7 +537,9 @@ def mark_posted(request: Request, conversation_id: int, reply_id: int, services:
         services,
         conversation_id,
         csrf_token,
-        lambda actor: replies.mark_posted_by_hand(reply_id, actor=actor, uow_factory=services.uow, clock=services.clock),
+        lambda actor: replies.mark_posted_by_hand(
+            reply_id, actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=conversation_id
+        ),
     )
 
 
@@ -549,5 +551,7 @@ def retry(request: Request, conversation_id: int, reply_id: int, services: Servi
         services,
         conversation_id,
         csrf_token,
-        lambda actor: replies.retry_delivery(reply_id, actor=actor, uow_factory=services.uow, clock=services.clock),
+        lambda actor: replies.retry_delivery(
+            reply_id, actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=conversation_id
+        ),
     )
