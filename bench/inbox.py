@@ -30,7 +30,7 @@ from otklik.bootstrap import Services, build_services
 from otklik.channels import generic
 from otklik.config import Settings
 from otklik.domain.conversations import Status
-from otklik.services.inbox import InboxFilters, InboxPage, list_inbox
+from otklik.services.inbox import InboxFilters, InboxPage, apply_filters, list_inbox
 from otklik.services.ingest import ingest_items
 from otklik.store import tables as t
 from otklik.store.migrate import upgrade_database
@@ -120,23 +120,7 @@ def plan_summary(lines: list[str]) -> str:
 
 def _filtered(query: Select[Any], filters: InboxFilters) -> Select[Any]:
     """``query`` with the WHERE clauses list_inbox applies for ``filters``."""
-    c = t.conversations.c
-    statuses = [s.value for s in filters.status or ()]
-    if filters.status is None:
-        query = query.where(c.active == 1)
-    else:
-        query = query.where(c.status == statuses[0] if len(statuses) == 1 else c.status.in_(statuses))
-    if filters.assignee == "none":
-        query = query.where(c.assignee_id.is_(None))
-    elif filters.assignee is not None:
-        query = query.where(c.assignee_id == filters.assignee)
-    if filters.team is not None:
-        query = query.where(c.team_id == filters.team)
-    if filters.channel is not None:
-        query = query.where(c.source == filters.channel)
-    if filters.language is not None:
-        query = query.where(c.language == filters.language)
-    return query
+    return apply_filters(query, filters)
 
 
 def _matching(services: Services, filters: InboxFilters) -> int:

@@ -6,10 +6,10 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, func, select, tuple_, type_coerce
+from sqlalchemy import Connection, Select, func, select, tuple_, type_coerce
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.domain.events import Event
@@ -76,18 +76,9 @@ def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
         raise InvalidPayload("invalid cursor; start again without one", status_code=400) from None
 
 
-def list_inbox(
-    filters: InboxFilters,
-    *,
-    uow_factory: UowFactory,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> InboxPage:
-    """Conversations by urgency: priority first, then the longest-waiting customer."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
+def apply_filters(query: Select[Any], filters: InboxFilters) -> Select[Any]:
+    """``query`` over conversations narrowed to what ``filters`` ask for (each has its index)."""
     c = t.conversations.c
-    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(t.agents, t.agents.c.id == c.assignee_id)
     if filters.status is None:
         query = query.where(c.active == 1)
     elif len(filters.status) == 1:
@@ -104,6 +95,22 @@ def list_inbox(
         query = query.where(c.source == filters.channel)
     if filters.language is not None:
         query = query.where(c.language == filters.language)
+    return query
+
+
+def list_inbox(
+    filters: InboxFilters,
+    *,
+    uow_factory: UowFactory,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> InboxPage:
+    """Conversations by urgency: priority first, then the longest-waiting customer."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
+    c = t.conversations.c
+    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(t.agents, t.agents.c.id == c.assignee_id)
+    query = apply_filters(query, filters)
     if cursor:
         rank, due, last_id = _decode_cursor(cursor)
         # A row-value comparison lets the index seek straight to the cursor.
