@@ -1,6 +1,7 @@
 # otklik — `make help` lists the targets.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv on PATH, else a user install, else the module (a fresh pip install may add no shim).
+UV ?= $(shell command -v uv 2>/dev/null || { [ -x "$(HOME)/.local/bin/uv" ] && echo "$(HOME)/.local/bin/uv"; } || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
 .PHONY: help setup demo serve test test-fast lint fmt bench docs clean
@@ -9,7 +10,7 @@ help: #: list the targets
 	@grep -E '^[a-z-]+:.*#:' Makefile | sed -E 's/:.*#:/\t/'
 
 setup: #: install uv (when missing) and the locked dependencies
-	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) sync --frozen
 
 demo: setup #: a fresh demo desk with multilingual data, served on http://127.0.0.1:8000
