@@ -11,10 +11,12 @@ from otklik.config import Settings
 from otklik.services.auth import SessionSigner
 from otklik.services.sources import SourceSecrets
 from otklik.services.throttle import LoginThrottle
+from otklik.services.triage import ActiveSchema, activate_schema
 from otklik.services.writer import IngestWriter
 from otklik.store.engine import make_engine
 from otklik.store.migrate import upgrade_database
 from otklik.store.uow import SqlUnitOfWork
+from otklik.triage.schema import load_schema
 
 
 @dataclass
@@ -28,11 +30,23 @@ class Services:
     writer: IngestWriter = field(init=False)
     source_secrets: SourceSecrets = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
+    _schema: ActiveSchema | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.writer = IngestWriter(self.uow, self.clock, max_batch=self.settings.ingest_batch_max)
         self.source_secrets = SourceSecrets(self.uow)
         self.login_throttle = LoginThrottle()
+
+    @property
+    def schema(self) -> ActiveSchema:
+        """The response schema in force, recorded as a version on first use."""
+        if self._schema is None:
+            self._schema = activate_schema(load_schema(self.settings.schema_file), uow_factory=self.uow, clock=self.clock)
+        return self._schema
+
+    def use_schema(self, active: ActiveSchema) -> None:
+        """Switch to another schema version (after ``otklik schema load`` or in tests)."""
+        self._schema = active
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,6 +25,11 @@ from otklik.config import Settings, load_settings
 from otklik.domain.agents import Role
 from otklik.domain.items import ItemDraft
 from otklik.errors import OtklikError
+
+if TYPE_CHECKING:
+    from otklik.triage import Triage
+    from otklik.triage.evaluate import Gold, Item
+    from otklik.triage.schema import Schema
 
 app = typer.Typer(
     help="otklik — a social customer-care desk.",
@@ -348,6 +358,299 @@ def db_check(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     upgrade_database(settings.effective_database_url)
     check_database(settings.effective_database_url)
     console.print("migrations match the tables")
+
+
+# --- triage and its measurement ---------------------------------------------------------
+
+_Parsed = TypeVar("_Parsed")
+
+#: The hook the response schema plugs into: it turns an item and its triage into a decision
+#: (a JSON-ready value). Until a schema provides one, `otklik triage` prints "decision": null.
+Decide = Callable[["Item", "Triage"], object]
+
+JsonlInput = Annotated[Path, typer.Argument(help="A JSONL file, or - for standard input.")]
+
+
+class Split(StrEnum):
+    """Which lines `otklik eval` scores, by the hash split training uses."""
+
+    TEST = "test"
+    DEV = "dev"
+    ALL = "all"
+
+
+class _Lines:
+    """The lines of one input, parsed; a bad line is reported as file:line: reason and counted."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.name = "<stdin>" if str(file) == "-" else str(file)
+        self.bad = 0
+
+    def parsed(self, parse: Callable[[dict[str, object]], _Parsed], progress: Callable[[int], None]) -> Iterator[_Parsed]:
+        from otklik.triage.evaluate import LineError, read_lines
+
+        for number, record, unreadable in read_lines(self._raw()):
+            progress(number)
+            reason = unreadable
+            if record is not None:
+                try:
+                    yield parse(record)
+                    continue
+                except LineError as exc:
+                    reason = str(exc)
+            self.bad += 1
+            err.print(f"{self.name}:{number}: {reason}", highlight=False, markup=False, soft_wrap=True)
+
+    def _raw(self) -> Iterator[bytes]:
+        if self.name == "<stdin>":
+            stream = getattr(sys.stdin, "buffer", None)
+            yield from stream if stream is not None else (line.encode("utf-8") for line in sys.stdin)
+            return
+        with self.file.open("rb") as handle:
+            yield from handle
+
+
+def _check_inputs(files: Iterable[Path]) -> None:
+    for file in files:
+        if str(file) != "-" and not file.is_file():
+            _fail(f"{file}: no such file")
+
+
+def _bar(files: list[Path], label: str) -> tuple[Progress | None, Callable[[Path], Callable[[int], None]]]:
+    """A progress bar on stderr, only for files read by a person at a terminal."""
+    if not err.is_terminal or any(str(f) == "-" for f in files):
+        return None, lambda _file: lambda _line: None
+    # stdout carries the results: the bar must not redirect it onto the terminal
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+
+    def track(file: Path) -> Callable[[int], None]:
+        with file.open("rb") as counting:
+            task = progress.add_task(f"{label} {file.name}", total=sum(1 for _ in counting))
+        return lambda line: progress.update(task, completed=line)
+
+    return progress, track
+
+
+def _analyse(item: Item, *, detect: bool = False) -> Triage:
+    from otklik.triage import LANGUAGES, analyse
+
+    # a sender's language code ("en-GB" too) is taken when triage knows it; else detected
+    code = (item.lang or "").lower().replace("_", "-").split("-")[0]
+    language = code if code in LANGUAGES and not detect else None
+    return analyse(item.text, language=language, addressing=item.addressing, followers=item.author_followers)
+
+
+def _triage_record(item: Item, result: Triage, decide: Decide | None) -> dict[str, object]:
+    data = result.as_dict()
+    record: dict[str, object] = {"id": item.id}
+    for key in ("lang", "kind", "sentiment", "sentiment_score", "urgent", "outage", "abusive"):
+        record[key] = data[key]
+    record["decision"] = decide(item, result) if decide is not None else None
+    record["evidence"] = data["evidence"]
+    return record
+
+
+def triage_items(file: Path, *, decide: Decide | None = None) -> int:
+    """Write one JSON line per item of ``file`` to stdout; the number of bad lines is returned."""
+    from otklik.triage.evaluate import parse_item
+
+    lines = _Lines(file)
+    progress, track = _bar([file], "triage")
+    with progress or nullcontext():
+        advance = track(file)
+        for item in lines.parsed(parse_item, advance):
+            record = _triage_record(item, _analyse(item), decide)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return lines.bad
+
+
+SchemaOption = Annotated[
+    Path | None,
+    typer.Option("--schema", help="Response schema file (default: OTKLIK_SCHEMA_FILE, else the shipped one)."),
+]
+
+
+def _schema_decide(schema_file: Path | None) -> Decide:
+    """The response schema's decision for an item, as ``otklik triage`` prints it."""
+    from otklik.triage.schema import SchemaError, load_schema
+
+    path = schema_file or load_settings().schema_file
+    try:
+        schema = load_schema(path)
+    except SchemaError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+    def decide(item: Item, result: Triage) -> object:
+        facts = schema.facts(result, addressing=item.addressing or "direct", channel=item.channel or "", text=item.text)
+        return schema.decide(facts).as_dict()
+
+    return decide
+
+
+@app.command("triage")
+def triage_file(file: JsonlInput, schema: SchemaOption = None) -> None:
+    """Triage items (id, text; optional lang, addressing, channel, author_followers): one JSON line each on stdout."""
+    _check_inputs([file])
+    if triage_items(file, decide=_schema_decide(schema)):
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_file(
+    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (docs/concepts/triage.md), or - for standard input.")],
+    split: Annotated[
+        Split,
+        typer.Option(help="test: the held-out 30 % by hash of id; dev: the other 70 % (what training sees); all: every line."),
+    ] = Split.ALL,
+    detect_language: Annotated[
+        bool,
+        typer.Option("--detect-language", help="Ignore each line's lang and detect it; its accuracy is reported too."),
+    ] = False,
+    errors: Annotated[int, typer.Option(help="Also list up to this many lines whose kind was wrong.")] = 0,
+) -> None:
+    """Score triage against labelled lines: precision, recall, F1 and confusion, per language and overall."""
+    from otklik.triage.evaluate import Scoreboard, parse_gold, split_of
+
+    _check_inputs(files)
+    board = Scoreboard(score_language=detect_language)
+    wrong: list[str] = []
+    scored = outside = bad = 0
+    started = time.perf_counter()
+    progress, track = _bar(files, "eval")
+    with progress or nullcontext():
+        for file in files:
+            lines = _Lines(file)
+            for gold in lines.parsed(parse_gold, track(file)):
+                if split is not Split.ALL and (split_of(str(gold.item.id)) == "test") != (split is Split.TEST):
+                    outside += 1
+                    continue
+                result = _analyse(gold.item, detect=detect_language)
+                board.add(
+                    gold,
+                    lang=result.language,
+                    kind=result.kind.value,
+                    sentiment=result.sentiment.value,
+                    urgent=result.urgent,
+                    outage=result.outage,
+                )
+                scored += 1
+                if gold.kind is not None and gold.kind != result.kind.value and len(wrong) < errors:
+                    wrong.append(_wrong_line(gold, result))
+            bad += lines.bad
+    elapsed = time.perf_counter() - started
+    rate = f", {scored / elapsed:,.0f} items/s" if elapsed > 0 and scored else ""
+    language = "detected" if detect_language else "given by each line's lang when it has one"
+    typer.echo(f"{scored} lines scored (split {split.value}; {outside} outside it; {bad} bad), language {language}; {elapsed:.1f} s{rate}")
+    typer.echo("")
+    typer.echo(board.render() if scored else "nothing to score")
+    if wrong:
+        typer.echo("\nkind mistakes (gold → predicted):")
+        typer.echo("\n".join(wrong))
+    if bad:
+        raise typer.Exit(1)
+
+
+def _wrong_line(gold: Gold, result: Triage) -> str:
+    text = " ".join(gold.item.text.split())
+    return f"  {gold.item.id}\t{gold.kind} → {result.kind.value}\t{text[:120]}"
+
+
+# --- the response schema ------------------------------------------------------------------
+schema_app = typer.Typer(help="The response schema: check, load and list its versions.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+def _read_schema(file: Path) -> Schema:
+    from otklik.triage import analyse
+    from otklik.triage.schema import SchemaError, load_schema
+
+    try:
+        schema = load_schema(file)
+    except SchemaError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+    problems = schema.check_examples(analyse)
+    if problems:
+        for line, message in problems:
+            err.print(f"{file}:{line}: {message}", highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{file}: {len(problems)} example(s) are not decided by their rule")
+    return schema
+
+
+@schema_app.command("check")
+def schema_check(file: Annotated[Path, typer.Argument(help="The schema file (YAML).")]) -> None:
+    """Check a schema file: every problem with its line, then every rule's examples."""
+    schema = _read_schema(file)
+    examples = sum(len(rule.examples) for rule in schema.rules)
+    console.print(f"{file}: {len(schema.rules)} rules, {examples} examples decided by their rule; digest {schema.digest[:12]}")
+
+
+@schema_app.command("load")
+def schema_load(
+    file: Annotated[Path, typer.Argument(help="The schema file (YAML).")],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Check a schema and record it as the next version (a running desk takes it at its next start)."""
+    from otklik.bootstrap import build_services
+    from otklik.services.triage import activate_schema
+
+    schema = _read_schema(file)
+    services = build_services(_settings(data_dir, database_url))
+    try:
+        active = activate_schema(schema, uow_factory=services.uow, clock=services.clock, by="cli")
+    finally:
+        services.close()
+    console.print(f"schema {schema.name!r} is version {active.version}")
+
+
+@schema_app.command("versions")
+def schema_versions_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """List the schema versions recorded, newest first."""
+    from otklik.bootstrap import build_services
+    from otklik.services.triage import schema_versions
+
+    services = build_services(_settings(data_dir, database_url))
+    try:
+        for row in schema_versions(uow_factory=services.uow):
+            console.print(
+                f"{row['version']:>4}  {row['name']}  {row['digest'][:12]}  {row['loaded_at']:%Y-%m-%d %H:%M} UTC  by {row['loaded_by']}"
+            )
+    finally:
+        services.close()
+
+
+@app.command("export-labels")
+def export_labels_command(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Write agents' triage corrections as labelled JSONL (the labelled-set format)."""
+    from otklik.bootstrap import build_services
+    from otklik.services.triage import export_labels
+
+    services = build_services(_settings(data_dir, database_url))
+    count = 0
+    try:
+        with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as handle:
+            for record in export_labels(uow_factory=services.uow):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        services.close()
+    err.print(f"{count} labelled item(s)", highlight=False)
 
 
 def main() -> None:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         description="Attempts before a transient delivery failure is given up as failed.",
     )
     ingest_batch_max: int = Field(256, description="Most webhook items committed together in one group commit.")
+    schema_file: Path | None = Field(
+        None,
+        description="The response schema (YAML). Empty: the shipped default. A changed file becomes a new version at start.",
+    )
+    triage_batch_max: int = Field(500, description="Most queued items the worker triages in one transaction.")
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:

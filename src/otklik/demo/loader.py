@@ -20,6 +20,7 @@ from otklik.services.access import Actor
 from otklik.services.auth import add_agent
 from otklik.services.ingest import ingest_items
 from otklik.services.sources import add_source
+from otklik.services.triage import triage_pending
 from otklik.store import tables as t
 
 TEAM_BY_LANGUAGE = {"ru": "Care RU", "uk": "Care RU", "pl": "Care PL", "en": "Care EN"}
@@ -81,6 +82,9 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
                     team_id = team_ids.get(TEAM_BY_LANGUAGE.get(str(step.payload.get("language")), ""))
                     if team_id is not None:
                         actions.route_to_team(outcome.conversation_id, team_id, actor=agents[login], uow_factory=services.uow, clock=clock)
+                # The worker triages right after ingest; the demo does it at the item's time.
+                while triage_pending(uow_factory=services.uow, clock=clock, active=services.schema):
+                    pass
                 counts["items"] += 1
             elif step.thread in conversation_of:
                 conversation_id = conversation_of[step.thread]

@@ -94,6 +94,11 @@ class Conversation:
     team_id: int | None = None
     language: str | None = None
     ignore_reason: str | None = None
+    # What triage and the response schema said of the unanswered items (the most urgent).
+    kind: str | None = None
+    sentiment: str | None = None
+    decision: str | None = None
+    signals: tuple[str, ...] = ()
 
     def _to(self, target: Status, *, verb: str, at: datetime) -> Conversation:
         if TRANSITIONS.get((self.status, target)) != verb:
@@ -167,6 +172,37 @@ class Conversation:
             raise ValueError("ignoring a conversation needs a reason")
         changed = replace(self._to(Status.IGNORED, verb="ignore", at=at), ignore_reason=reason, waiting_since=None)
         return changed, self._event(EventKind.IGNORED, by, at, previous=self.status.value, reason=reason)
+
+    def apply_triage(
+        self,
+        *,
+        kind: str,
+        sentiment: str,
+        decision: str,
+        signals: tuple[str, ...],
+        priority: Priority,
+        by: str,
+        at: datetime,
+        **details: object,
+    ) -> tuple[Conversation, Event | None]:
+        """Take what triage and the schema decided; an event records any change of priority or decision."""
+        changed = replace(
+            self, kind=kind, sentiment=sentiment, decision=decision, signals=tuple(sorted(signals)), priority=priority, updated_at=at
+        )
+        if (self.priority, self.decision, self.kind) == (priority, decision, kind) and self.signals == changed.signals:
+            return replace(changed, updated_at=self.updated_at), None
+        event = self._event(
+            EventKind.TRIAGED,
+            by,
+            at,
+            previous_priority=self.priority.value,
+            priority=priority.value,
+            triage_kind=kind,
+            decision=decision,
+            signals=list(changed.signals),
+            **details,
+        )
+        return changed, event
 
     @property
     def is_active(self) -> bool:

@@ -21,6 +21,8 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     IGNORED = "ignored"
+    TRIAGED = "triaged"  # triage and the response schema set priority, kind and decision
+    TRIAGE_CORRECTED = "triage_corrected"  # an agent corrected an item's kind or sentiment
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from otklik.domain.replies import Reply
 from otklik.errors import InvalidPayload
 from otklik.services.access import Actor, access_conversation
 from otklik.services.ports import UowFactory
+from otklik.services.triage import item_triage
 from otklik.store import tables as t
 
 MAX_PAGE = 200
@@ -32,6 +33,7 @@ class InboxFilters:
     team: int | None = None
     channel: str | None = None
     language: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,10 @@ class InboxRow:
     last_inbound_at: datetime
     preview: str
     addressing: str | None
+    kind: str | None = None
+    sentiment: str | None = None
+    decision: str | None = None
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,8 @@ def apply_filters(query: Select[Any], filters: InboxFilters) -> Select[Any]:
         query = query.where(c.source == filters.channel)
     if filters.language is not None:
         query = query.where(c.language == filters.language)
+    if filters.kind is not None:
+        query = query.where(c.kind == filters.kind)
     return query
 
 
@@ -139,6 +147,10 @@ def list_inbox(
             last_inbound_at=r["last_inbound_at"],
             preview=previews.get(r["id"], ("", None))[0],
             addressing=previews.get(r["id"], ("", None))[1],
+            kind=r["kind"],
+            sentiment=r["sentiment"],
+            decision=r["decision"],
+            signals=tuple(x for x in (r["signals"] or "").split(",") if x),
         )
         for r in rows
     ]
@@ -171,6 +183,8 @@ class ConversationView:
     events: list[Event]
     agent_names: dict[int, str] = field(default_factory=dict)
     team_name: str | None = None
+    # Each item's triage and decision (see ``services.triage._record``), by item id.
+    triage: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowFactory) -> ConversationView:
@@ -185,4 +199,5 @@ def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowF
             events=uow.events.for_conversation(conversation_id),
             agent_names={a.id: a.name for a in uow.agents.all()},
             team_name=team.name if team else None,
+            triage=item_triage(conversation_id, connection=uow.connection),
         )

@@ -234,6 +234,12 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
             # Matched by (source, external_id), which is unique, not by the order of RETURNING.
             result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
             item_ids = {(row.source, row.external_id): int(row.id) for row in result}
+        # Triage runs right after commit, in the worker: the queue row commits with the item.
+        queue_rows = [{"item_id": item_id} for item_id in item_ids.values()]
+        if connection.dialect.name == "sqlite":
+            insert_rows(connection, t.triage_queue, queue_rows)
+        else:
+            connection.execute(insert(t.triage_queue), queue_rows)
     batch.flush_changed()
     events = [replace(e, conversation_id=real.get(e.conversation_id, e.conversation_id)) if e.conversation_id else e for e in batch.events]
     if events:

@@ -151,6 +151,10 @@ def conversation_from_row(row: RowMapping) -> Conversation:
         team_id=row["team_id"],
         language=row["language"],
         ignore_reason=row["ignore_reason"],
+        kind=row["kind"],
+        sentiment=row["sentiment"],
+        decision=row["decision"],
+        signals=tuple(s for s in (row["signals"] or "").split(",") if s),
     )
 
 
@@ -176,6 +180,10 @@ def conversation_values(c: Conversation) -> dict[str, Any]:
         "ignore_reason": c.ignore_reason,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "kind": c.kind,
+        "sentiment": c.sentiment,
+        "decision": c.decision,
+        "signals": ",".join(c.signals),
     }
 
 

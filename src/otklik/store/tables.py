@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -124,6 +125,11 @@ conversations = Table(
     Column("ignore_reason", Text, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # What triage and the schema said of the customer's unanswered items (the most urgent one).
+    Column("kind", String(20), nullable=True),
+    Column("sentiment", String(20), nullable=True),
+    Column("decision", String(20), nullable=True),
+    Column("signals", String(100), nullable=False, server_default=""),
     UniqueConstraint(
         "source",
         "account",
@@ -231,3 +237,69 @@ events = Table(
     Column("data", JSON, nullable=False),
 )
 Index("ix_events_conversation", events.c.conversation_id, events.c.id)
+
+# Versions of the response schema; each decision names the version that made it.
+schema_versions = Table(
+    "schema_versions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("version", Integer, nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("loaded_at", UtcDateTime(), nullable=False),
+    Column("loaded_by", String(100), nullable=False),
+)
+
+# Items waiting for triage: ingest adds them in its transaction, the worker takes them.
+triage_queue = Table(
+    "triage_queue",
+    metadata,
+    Column("item_id", Id, ForeignKey("items.id"), primary_key=True, autoincrement=False),
+)
+
+# What triage and the schema said of each item. ``kind``/``sentiment`` are in force (an
+# agent's correction when there is one); ``machine_*`` keep what triage said.
+triage = Table(
+    "triage",
+    metadata,
+    Column("item_id", Id, ForeignKey("items.id"), primary_key=True, autoincrement=False),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=False),
+    Column("language", String(10), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("sentiment", String(20), nullable=False),
+    Column("machine_kind", String(20), nullable=False),
+    Column("machine_sentiment", String(20), nullable=False),
+    Column("kind_confidence", Float, nullable=False),
+    Column("sentiment_score", Float, nullable=False),
+    Column("urgent", Boolean, nullable=False),
+    Column("outage", Boolean, nullable=False),
+    Column("abusive", Boolean, nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("priority", String(20), nullable=False),
+    Column("team", String(200), nullable=True),
+    Column("sla", String(50), nullable=True),
+    Column("rule", String(200), nullable=False),
+    Column("reason", String(300), nullable=True),  # why no answer is needed, for ignore
+    Column("reasons", JSON, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("triaged_at", UtcDateTime(), nullable=False),
+    Column("corrected_at", UtcDateTime(), nullable=True),
+)
+Index("ix_triage_conversation", triage.c.conversation_id)
+
+# Agents' corrections of triage: labelled examples, kept forever (``otklik export-labels``).
+labels = Table(
+    "labels",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("sentiment", String(20), nullable=False),
+    Column("previous_kind", String(20), nullable=False),
+    Column("previous_sentiment", String(20), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)
+Index("ix_labels_item", labels.c.item_id)

@@ -9,12 +9,13 @@ import httpx
 
 from otklik.bootstrap import Services
 from otklik.services.delivery import deliver_due
+from otklik.services.triage import triage_pending
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    """Runs the periodic jobs until stopped. Today: deliver queued replies."""
+    """Runs the periodic jobs until stopped: triage new items, deliver queued replies."""
 
     def __init__(self, services: Services, *, client: httpx.Client | None = None):
         self._services = services
@@ -25,6 +26,12 @@ class Worker:
     def run_once(self) -> int:
         """One pass over every job; returns how many things it did."""
         settings = self._services.settings
+        triaged = triage_pending(
+            uow_factory=self._services.uow,
+            clock=self._services.clock,
+            active=self._services.schema,
+            limit=settings.triage_batch_max,
+        )
         result = deliver_due(
             uow_factory=self._services.uow,
             client=self._client,
@@ -32,7 +39,7 @@ class Worker:
             timeout=settings.delivery_timeout_s,
             max_attempts=settings.delivery_max_attempts,
         )
-        return result.sent + result.failed + result.retried
+        return triaged + result.sent + result.failed + result.retried
 
     def run_forever(self) -> None:
         """Loop until :meth:`stop`; a failing pass is logged and the loop goes on."""

@@ -1,0 +1,191 @@
+"""``make train``: train the triage models and write them to ``src/otklik/triage/models/``.
+
+Reproducible: the same data gives the same files (fixed seeds, sorted inputs). It reads the
+project's own labelled set (``data/triage/*.jsonl``, the ``train`` part of its hash split)
+and, when ``../shared/datasets`` is present, the permissively licensed public sets only:
+TweetEval (sentiment, emotion, offensive, hate), PolEval 2019 task 6 (BSD-3), the Russian
+toxicity set (MIT), tweet acts (BSD-2) and Bitext (CDLA-Sharing). Non-commercial or
+unlicensed sets are never trained on; they serve measurement only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+from otklik.triage.classify import prepare
+from otklik.triage.evaluate import split_of
+from otklik.triage.features import BUCKETS
+from otklik.triage.model import MODELS_DIR, LinearModel
+
+ROOT = Path(__file__).resolve().parent.parent
+OWN = ROOT / "data" / "triage"
+PUBLIC = ROOT.parent / "shared" / "datasets"
+# Public question data is English and unlike our other classes' sources; a little helps
+# recall of plain requests, more teaches the model that any English tweet is a question.
+AUX_QUESTIONS = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training example for one head."""
+
+    text: str
+    lang: str | None
+    label: str
+    weight: float
+    addressing: str | None = None
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def own_examples() -> list[dict[str, object]]:
+    """The project's labelled lines in the training part of the split."""
+    rows: list[dict[str, object]] = []
+    for path in sorted(OWN.glob("*.jsonl")):
+        rows.extend(r for r in _jsonl(path) if split_of(str(r["id"])) == "train")
+    return rows
+
+
+def _raw_lines(task: str, part: str) -> list[tuple[str, str]]:
+    folder = PUBLIC / "tweeteval_en" / "raw" / task
+    texts = (folder / f"{part}_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / f"{part}_labels.txt").read_text(encoding="utf-8").splitlines()
+    mapping = dict(line.split("\t") for line in (folder / "mapping.txt").read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return [(text, mapping.get(label.strip(), label.strip())) for text, label in zip(texts, labels, strict=True)]
+
+
+def _normalized(name: str, split: str) -> Iterator[dict[str, object]]:
+    path = PUBLIC / name / "normalized.jsonl"
+    if path.exists():
+        yield from (r for r in _jsonl(path) if r.get("split") == split)
+
+
+def _sample(items: list[Example], n: int, seed: int) -> list[Example]:
+    if len(items) <= n:
+        return items
+    return random.Random(seed).sample(items, n)  # noqa: S311 - a reproducible sample, not a secret
+
+
+def build(use_public: bool) -> dict[str, list[Example]]:
+    """The examples of each head."""
+    heads: dict[str, list[Example]] = {"kind": [], "sentiment": [], "abusive": []}
+    for row in own_examples():
+        text, lang, kind = str(row["text"]), str(row["lang"]), str(row["kind"])
+        addressing = str(row.get("addressing") or "") or None
+        heads["kind"].append(Example(text, lang, kind, 1.0, addressing))
+        heads["sentiment"].append(Example(text, lang, str(row["sentiment"]), 1.0, addressing))
+        if kind == "insult":
+            heads["abusive"].append(Example(text, lang, "1", 1.0, addressing))
+        elif kind in ("question", "compliment", "comment"):
+            heads["abusive"].append(Example(text, lang, "0", 0.5, addressing))
+    if not use_public:
+        return heads
+    sentiment = {"pos": "positive", "neg": "negative", "neu": "neutral"}
+    for row in _normalized("tweeteval_en", "dev"):
+        if row["task"] == "sentiment" and row.get("sentiment") in sentiment:
+            heads["sentiment"].append(Example(str(row["text"]), "en", sentiment[str(row["sentiment"])], 0.5))
+        if row["task"] == "hate" and row.get("insult") == 1:
+            heads["abusive"].append(Example(str(row["text"]), "en", "1", 0.3))
+    for text, label in _raw_lines("emotion", "train"):
+        heads["sentiment"].append(Example(text, "en", "positive" if label in ("joy", "optimism") else "negative", 0.3))
+    for part in ("train", "val"):
+        for text, label in _raw_lines("offensive", part):
+            heads["abusive"].append(Example(text, "en", "1" if label == "offensive" else "0", 0.5))
+    for row in _normalized("poleval2019_cyberbullying_pl", "train"):
+        heads["abusive"].append(Example(str(row["text"]), "pl", "1" if row.get("insult") == 1 else "0", 0.5))
+    for row in _normalized("russian_distorted_toxicity_ru", "dev"):
+        heads["abusive"].append(Example(str(row["text"]), "ru", "1" if row.get("insult") == 1 else "0", 0.7))
+    questions = [
+        Example(str(r["text"]), "en", "question", 0.15) for r in _normalized("tweet_acts_en", "dev") if r.get("label") in ("QUE", "REQ")
+    ]
+    heads["kind"].extend(_sample(questions, AUX_QUESTIONS, 1))
+    requests = [
+        Example(str(r["text"]), "en", "question", 0.1)
+        for r in _normalized("bitext_customer_service_en", "dev")
+        if r.get("label") not in ("complaint", "review")
+    ]
+    heads["kind"].extend(_sample(requests, AUX_QUESTIONS, 2))
+    return heads
+
+
+def matrix(examples: Iterable[Example]) -> csr_matrix:
+    """Hashed feature counts, one row per example."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for example in examples:
+        prepared = prepare(example.text, language=example.lang, addressing=example.addressing)
+        # Counts, as at run time, where a feature's weight is added once per occurrence.
+        counts = Counter(prepared.features.ids)
+        for feature in sorted(counts):
+            indices.append(feature)
+            values.append(counts[feature])
+        indptr.append(len(indices))
+    data = np.asarray(values, dtype=np.float32)
+    rows = len(indptr) - 1
+    m = csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)), shape=(rows, BUCKETS))
+    m.sum_duplicates()
+    return m
+
+
+def fit(name: str, examples: list[Example], *, c: float) -> LinearModel:
+    """Fit one head: a logistic regression with classes balanced by weight."""
+    labels = [e.label for e in examples]
+    totals: dict[str, float] = defaultdict(float)
+    for e in examples:
+        totals[e.label] += e.weight
+    # Each class gets the same total weight, so small classes are not drowned.
+    mean = sum(totals.values()) / len(totals)
+    weights = np.array([e.weight * mean / totals[e.label] for e in examples], dtype=np.float64)
+    x = matrix(examples)
+    clf = LogisticRegression(C=c, max_iter=2000, solver="lbfgs", random_state=0)
+    clf.fit(x, labels, sample_weight=weights)
+    coef = clf.coef_.astype(np.float32)  # classes × buckets (one row when binary)
+    coef[np.abs(coef) < 2e-3] = 0.0  # tiny weights only cost space
+    meta = {
+        "trained_on": ", ".join(f"{k}={v:.0f}" for k, v in sorted(totals.items())),
+        "examples": str(len(examples)),
+        "c": str(c),
+    }
+    return LinearModel(name, tuple(str(k) for k in clf.classes_), clf.intercept_.astype(np.float32), np.ascontiguousarray(coef.T), meta)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train every head and write the model files."""
+    parser = argparse.ArgumentParser(prog="python -m scripts.train_triage", description=__doc__)
+    parser.add_argument("--no-public", action="store_true", help="train on the project's own set only")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the models")
+    args = parser.parse_args(argv)
+    use_public = not args.no_public and PUBLIC.exists()
+    if not use_public:
+        print("public data sets not used (absent or --no-public)")
+    heads = build(use_public)
+    args.out.mkdir(parents=True, exist_ok=True)
+    strength = {"kind": 4.0, "sentiment": 2.0, "abusive": 2.0}
+    for name, examples in heads.items():
+        started = time.perf_counter()
+        model = fit(name, examples, c=strength[name])
+        model.save(args.out / f"{name}.npz")
+        print(f"{name}: {len(examples)} examples ({model.meta['trained_on']}) in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

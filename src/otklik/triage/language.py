@@ -1,0 +1,542 @@
+"""Which language a message is in: ru, pl, en, uk, or other.
+
+Social posts are short and messy, so a general detector alone guesses wrong on them
+("privet gde moj zakaz" looks Serbian to it, "nie dziala" may look Slovak). The script and
+each language's most frequent short words decide first — Russian written in Latin letters
+and Polish without diacritics included — and ``py3langid`` (its model ships in the wheel,
+loaded on first use) only settles what those cannot.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from otklik.triage.result import LANGUAGES, OTHER, Evidence, Span
+from otklik.triage.text import Token, TokenType, fold, tokenize
+
+_RU = frozenset(
+    [
+        "и",
+        "в",
+        "не",
+        "что",
+        "это",
+        "как",
+        "у",
+        "меня",
+        "мне",
+        "вы",
+        "вас",
+        "ваш",
+        "ваша",
+        "ваше",
+        "ваши",
+        "уже",
+        "еще",
+        "ещё",
+        "когда",
+        "почему",
+        "где",
+        "очень",
+        "пожалуйста",
+        "спасибо",
+        "здравствуйте",
+        "привет",
+        "есть",
+        "нет",
+        "но",
+        "чтобы",
+        "этот",
+        "эта",
+        "от",
+        "для",
+        "так",
+        "только",
+        "сейчас",
+        "сегодня",
+        "вчера",
+        "можно",
+        "нужно",
+        "надо",
+        "был",
+        "была",
+        "было",
+        "были",
+        "будет",
+        "деньги",
+        "заказ",
+        "уже",
+        "почему",
+        "зачем",
+        "опять",
+        "снова",
+        "все",
+        "всё",
+        "кто",
+        "мой",
+        "моя",
+        "мое",
+        "мои",
+        "я",
+        "он",
+        "она",
+        "они",
+        "мы",
+        "это",
+        "ни",
+        "ничего",
+        "который",
+        "какой",
+        "почему",
+        "сколько",
+        "ну",
+        "блин",
+        "чё",
+        "че",
+        "щас",
+        "вообще",
+        "просто",
+        "даже",
+        "если",
+        "до",
+        "на",
+        "за",
+        "по",
+        "из",
+        "с",
+        "к",
+        "о",
+        "подскажите",
+        "скажите",
+    ]
+)
+_UK = frozenset(
+    [
+        "і",
+        "й",
+        "що",
+        "це",
+        "як",
+        "у",
+        "мене",
+        "мені",
+        "ви",
+        "вас",
+        "ваш",
+        "ваша",
+        "ваше",
+        "ваші",
+        "вже",
+        "ще",
+        "коли",
+        "чому",
+        "де",
+        "дуже",
+        "будь",
+        "ласка",
+        "дякую",
+        "добрий",
+        "вітаю",
+        "є",
+        "немає",
+        "але",
+        "щоб",
+        "цей",
+        "ця",
+        "від",
+        "для",
+        "так",
+        "тільки",
+        "зараз",
+        "сьогодні",
+        "вчора",
+        "можна",
+        "потрібно",
+        "треба",
+        "був",
+        "була",
+        "було",
+        "були",
+        "буде",
+        "гроші",
+        "замовлення",
+        "знову",
+        "все",
+        "хто",
+        "мій",
+        "моя",
+        "моє",
+        "мої",
+        "я",
+        "він",
+        "вона",
+        "вони",
+        "ми",
+        "ніхто",
+        "нічого",
+        "який",
+        "скільки",
+        "навіть",
+        "якщо",
+        "чи",
+        "до",
+        "на",
+        "за",
+        "по",
+        "з",
+        "із",
+        "к",
+        "о",
+        "підкажіть",
+        "скажіть",
+    ]
+)
+_PL = frozenset(
+    fold(w)
+    for w in [
+        "nie",
+        "jest",
+        "się",
+        "sie",
+        "czy",
+        "jak",
+        "już",
+        "juz",
+        "mam",
+        "mnie",
+        "moje",
+        "mój",
+        "moja",
+        "proszę",
+        "prosze",
+        "dziękuję",
+        "dziekuje",
+        "dzięki",
+        "dzieki",
+        "co",
+        "że",
+        "ze",
+        "na",
+        "w",
+        "z",
+        "do",
+        "od",
+        "ale",
+        "bo",
+        "tak",
+        "jeszcze",
+        "kiedy",
+        "gdzie",
+        "dlaczego",
+        "zamówienie",
+        "zamowienie",
+        "działa",
+        "dziala",
+        "było",
+        "bylo",
+        "wam",
+        "was",
+        "wasz",
+        "wasza",
+        "państwo",
+        "panstwo",
+        "pan",
+        "pani",
+        "czemu",
+        "mi",
+        "tylko",
+        "jestem",
+        "są",
+        "sa",
+        "będzie",
+        "bedzie",
+        "można",
+        "mozna",
+        "trzeba",
+        "dzień",
+        "dzien",
+        "witam",
+        "dobry",
+        "kurwa",
+        "serio",
+        "wczoraj",
+        "dzisiaj",
+        "teraz",
+        "znowu",
+        "żeby",
+        "zeby",
+        "bardzo",
+        "może",
+        "moze",
+        "polecam",
+        "obsługa",
+        "obsluga",
+    ]
+)
+_EN = frozenset(
+    [
+        "the",
+        "is",
+        "and",
+        "to",
+        "my",
+        "you",
+        "your",
+        "it",
+        "i",
+        "for",
+        "of",
+        "in",
+        "on",
+        "not",
+        "this",
+        "that",
+        "was",
+        "have",
+        "why",
+        "what",
+        "when",
+        "where",
+        "how",
+        "are",
+        "can",
+        "please",
+        "pls",
+        "plz",
+        "thanks",
+        "thank",
+        "u",
+        "ur",
+        "with",
+        "no",
+        "just",
+        "do",
+        "don't",
+        "dont",
+        "still",
+        "me",
+        "we",
+        "our",
+        "they",
+        "them",
+        "there",
+        "been",
+        "has",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "get",
+        "got",
+        "again",
+        "hi",
+        "hello",
+        "hey",
+        "am",
+        "be",
+        "an",
+        "a",
+        "at",
+        "from",
+        "but",
+        "so",
+        "if",
+        "any",
+        "anyone",
+        "lol",
+        "omg",
+        "wtf",
+        "lmao",
+        "smh",
+        "tbh",
+        "ngl",
+        "idk",
+        "btw",
+        "guys",
+        "same",
+        "yall",
+        "y'all",
+    ]
+)
+# Russian in Latin letters: the frequent words as people transliterate them.
+_RU_LATIN = frozenset(
+    [
+        "ne",
+        "eto",
+        "chto",
+        "shto",
+        "kak",
+        "gde",
+        "kogda",
+        "pochemu",
+        "spasibo",
+        "spasibki",
+        "zakaz",
+        "rabotaet",
+        "uzhe",
+        "uje",
+        "mne",
+        "menya",
+        "vy",
+        "vas",
+        "vash",
+        "vashe",
+        "pozhaluysta",
+        "pozhalujsta",
+        "privet",
+        "ochen",
+        "davno",
+        "dengi",
+        "deneg",
+        "nichego",
+        "tolko",
+        "seichas",
+        "seychas",
+        "segodnya",
+        "vchera",
+        "nu",
+        "blin",
+        "bylo",
+        "byl",
+        "est'",
+        "est",
+        "nado",
+        "mozhno",
+        "opyat",
+        "vse",
+        "vsyo",
+        "kto",
+        "moy",
+        "moi",
+        "moj",
+        "ya",
+        "on",
+        "ona",
+        "oni",
+        "my",
+        "zdravstvuyte",
+        "zdravstvujte",
+        "dobryy",
+        "dobryj",
+        "skolko",
+        "tak",
+        "i",
+        "a",
+        "no",
+        "eshe",
+        "eshche",
+        "voobshe",
+        "prosto",
+    ]
+)
+_RU_LETTERS = frozenset("ыэъ")
+_UK_LETTERS = frozenset("іїєґ")
+_PL_LETTERS = frozenset("ąćęłńśźż")  # not ó: Spanish and others have it too
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in word)
+
+
+class _Fallback:
+    """``py3langid``, loaded once on first use (about a second)."""
+
+    _lock = threading.Lock()
+    _model: Any = None
+
+    @classmethod
+    def classify(cls, text: str, *, candidates: Sequence[str] = LANGUAGES) -> str:
+        """The best of ``candidates`` unless another language is clearly better."""
+        with cls._lock:
+            if cls._model is None:
+                import py3langid  # type: ignore[import-untyped]
+
+                cls._model = py3langid
+        ranked: list[tuple[str, float]] = cls._model.rank(text)
+        top_code, top_score = ranked[0]
+        ours = [(code, score) for code, score in ranked if code in candidates]
+        if not ours or top_score < -1e30:  # nothing it could score (e.g. "ok")
+            return OTHER
+        code, score = ours[0]
+        # Short posts get ranked as some small language next to ours; a clear gap per
+        # character means the text really is in another language.
+        if code == top_code or (top_score - score) / max(len(text), 1) < 0.6:
+            return str(code)
+        return OTHER
+
+
+@lru_cache(maxsize=200_000)
+def _word_votes(word: str) -> tuple[bool, tuple[tuple[str, float], ...]]:
+    """Whether a word is Cyrillic, and which languages it votes for (cached: words repeat)."""
+    votes: list[tuple[str, float]] = []
+    if _is_cyrillic(word):
+        letters = set(word)
+        for lang, stop, marks in (("ru", _RU, _RU_LETTERS), ("uk", _UK, _UK_LETTERS)):
+            hit = (word in stop) + 0.75 * bool(letters & marks)
+            if hit:
+                votes.append((lang, hit))
+        return True, tuple(votes)
+    marked = bool(set(word) & _PL_LETTERS)
+    if marked or fold(word) in _PL:
+        votes.append(("pl", 1.0 + marked))
+    if word in _EN:
+        votes.append(("en", 1.0))
+    if word in _RU_LATIN:
+        votes.append(("ru_latin", 1.0))
+    return False, tuple(votes)
+
+
+def detect_language(text: str, *, hint: str | None = None) -> str:
+    """The language of ``text``: ``ru``, ``pl``, ``en``, ``uk`` or ``other``.
+
+    ``hint`` (the conversation's language, or one the platform sent) is used when the text
+    alone does not tell, e.g. an emoji-only message.
+    """
+    return detect_with_evidence(tokenize(text), text, hint=hint)[0]
+
+
+def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None = None) -> tuple[str, Evidence | None]:
+    """The language and the evidence for it (the words that decided), from tokens."""
+    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
+    spans: dict[str, list[Span]] = {k: [] for k in scores}
+    cyrillic = latin = 0
+    for token in tokens:
+        if token.type is not TokenType.WORD:
+            continue
+        is_cyrillic, votes = _word_votes(token.norm)
+        if is_cyrillic:
+            cyrillic += 1
+        else:
+            latin += 1
+        for lang, weight in votes:
+            scores[lang] += weight
+            spans[lang].append(Span(token.start, token.end, text[token.start : token.end]))
+    if cyrillic == 0 and latin == 0:
+        return (hint if hint in LANGUAGES else OTHER), None
+    if cyrillic >= latin:
+        ru, uk = scores["ru"], scores["uk"]
+        if ru == uk == 0:
+            guess = _Fallback.classify(text, candidates=("ru", "uk")) if cyrillic >= 3 else (hint if hint in ("ru", "uk") else "ru")
+            return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
+        lang = "uk" if uk > ru else "ru"
+        return lang, Evidence(f"lang:{lang}", "language:words", tuple(spans[lang][:5]), max(ru, uk))
+    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
+    best = max(latin_scores, key=lambda k: latin_scores[k])
+    if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
+        guess = _Fallback.classify(text, candidates=("pl", "en"))
+        if guess == OTHER and hint in LANGUAGES and latin <= 2:
+            guess = str(hint)
+        return guess, Evidence(f"lang:{guess}", "language:model")
+    lang = "ru" if best == "ru_latin" else best
+    rule = "language:transliterated" if best == "ru_latin" else "language:words"
+    return lang, Evidence(f"lang:{lang}", rule, tuple(spans[best][:5]), latin_scores[best])
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load the fallback model ahead of time (a server calls this at start)."""
+    _Fallback.classify("warm up")

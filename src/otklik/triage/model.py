@@ -1,0 +1,134 @@
+"""Small linear models over hashed features, loaded from the package's ``models/`` folder.
+
+A model file (``.npz``) holds the class names, a bias per class and the non-zero weights as
+(bucket, class, weight) triples; ``make train`` writes them (``scripts/train_triage.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from otklik.triage.features import BUCKETS
+
+MODELS_DIR = Path(str(resources.files("otklik.triage") / "models"))
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Weights of one head: ``scores = bias + sum(weights[feature])``."""
+
+    name: str
+    classes: tuple[str, ...]
+    bias: npt.NDArray[np.float32]
+    weights: npt.NDArray[np.float32]  # BUCKETS × classes (one column for a binary head)
+    meta: dict[str, str]
+
+    @property
+    def binary(self) -> bool:
+        """One logit: the probability of ``classes[1]``."""
+        return bool(self.weights.shape[1] == 1)
+
+    def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """The weight rows of ``ids`` (features × classes), shared by scoring and evidence."""
+        result: npt.NDArray[np.float32] = self.weights[np.asarray(ids, dtype=np.intp)]
+        return result
+
+    def probabilities_of(self, rows: npt.NDArray[np.float32]) -> dict[str, float]:
+        """Class → probability, from :meth:`rows`."""
+        z = self.bias + rows.sum(axis=0) if len(rows) else self.bias.copy()
+        if self.binary:
+            p = 1.0 / (1.0 + math.exp(-float(z[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        e = np.exp(z - z.max())
+        e /= e.sum()
+        return dict(zip(self.classes, e.tolist(), strict=True))
+
+    def contributions_of(self, rows: npt.NDArray[np.float32], cls: str) -> npt.NDArray[np.float32]:
+        """How much each feature pushed towards ``cls`` against the other classes, from :meth:`rows`."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        if self.binary:
+            column: npt.NDArray[np.float32] = rows[:, 0]
+            return column if cls == self.classes[1] else -column
+        k = self.classes.index(cls)
+        others = (rows.sum(axis=1) - rows[:, k]) / max(len(self.classes) - 1, 1)
+        result: npt.NDArray[np.float32] = rows[:, k] - others
+        return result
+
+    def logits(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """Raw scores per class (one score for a binary head)."""
+        if not ids:
+            return self.bias.copy()
+        result: npt.NDArray[np.float32] = self.bias + self.weights[np.asarray(ids, dtype=np.intp)].sum(axis=0)
+        return result
+
+    def probabilities(self, ids: Sequence[int]) -> dict[str, float]:
+        """Class → probability."""
+        z = self.logits(ids)
+        if self.binary:
+            p = 1.0 / (1.0 + math.exp(-float(z[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        z = z - z.max()
+        e = np.exp(z)
+        e /= e.sum()
+        return {c: float(p) for c, p in zip(self.classes, e, strict=True)}
+
+    def contributions(self, ids: Sequence[int], cls: str) -> npt.NDArray[np.float32]:
+        """How much each feature pushed towards ``cls`` against the other classes."""
+        if not ids:
+            return np.zeros(0, dtype=np.float32)
+        rows = self.weights[np.asarray(ids, dtype=np.intp)]
+        if self.binary:
+            column: npt.NDArray[np.float32] = rows[:, 0]
+            return column if cls == self.classes[1] else -column
+        k = self.classes.index(cls)
+        others = (rows.sum(axis=1) - rows[:, k]) / max(len(self.classes) - 1, 1)
+        result: npt.NDArray[np.float32] = rows[:, k] - others
+        return result
+
+    def save(self, path: Path) -> None:
+        """Write the model: non-zero weights only, as float16."""
+        bucket, column = np.nonzero(self.weights)
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            bias=self.bias.astype(np.float32),
+            bucket=bucket.astype(np.uint32),
+            column=column.astype(np.uint8),
+            value=self.weights[bucket, column].astype(np.float16),
+            meta_keys=np.array(list(self.meta)),
+            meta_values=np.array(list(self.meta.values())),
+        )
+
+
+def load(path: Path) -> LinearModel:
+    """Read a model file."""
+    with np.load(path, allow_pickle=False) as data:
+        classes = tuple(str(c) for c in data["classes"])
+        bias = data["bias"].astype(np.float32)
+        width = bias.shape[0]
+        weights = np.zeros((BUCKETS, width), dtype=np.float32)
+        weights[data["bucket"].astype(np.intp), data["column"].astype(np.intp)] = data["value"].astype(np.float32)
+        meta = {str(k): str(v) for k, v in zip(data["meta_keys"], data["meta_values"], strict=True)}
+    return LinearModel(path.stem, classes, bias, weights, meta)
+
+
+_lock = threading.Lock()
+_cache: dict[str, LinearModel | None] = {}
+
+
+def shipped(name: str) -> LinearModel | None:
+    """The shipped model ``name`` (``kind``, ``sentiment``, ``abusive``), or None when absent."""
+    with _lock:
+        if name not in _cache:
+            path = MODELS_DIR / f"{name}.npz"
+            _cache[name] = load(path) if path.exists() else None
+        return _cache[name]
