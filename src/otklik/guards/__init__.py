@@ -1,1 +1,31 @@
-"""Checks on reply drafts before they go out. Pure, plus an in-memory index."""
+"""Checks on reply drafts before they go out. Pure, plus an in-memory index.
+
+``check_reply(draft, context, index=…, config=…)`` runs every guard and returns a
+:class:`GuardReport`: findings with the words that triggered them, each rated by the
+brand's :class:`GuardConfig`, and whether sending is clean, needs an acknowledgement, or
+is blocked. :class:`ReplyIndex` holds one brand's past replies for the scripted guard.
+"""
+
+from otklik.guards.context import DEFAULT_SEVERITIES, Draft, GuardConfig, ReplyContext
+from otklik.guards.findings import Finding, Guard, Severity, Span
+from otklik.guards.index import Match, PastReply, QueryResult, ReplyIndex
+from otklik.guards.report import Flag, GuardReport, Verdict, check_reply
+
+__all__ = [
+    "DEFAULT_SEVERITIES",
+    "Draft",
+    "Finding",
+    "Flag",
+    "Guard",
+    "GuardConfig",
+    "GuardReport",
+    "Match",
+    "PastReply",
+    "QueryResult",
+    "ReplyContext",
+    "ReplyIndex",
+    "Severity",
+    "Span",
+    "Verdict",
+    "check_reply",
+]

@@ -1,0 +1,115 @@
+"""What the guards read: the draft, the conversation around it, and the brand's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from otklik.guards.findings import Guard, Severity
+
+#: The formal-address choices a brand makes per language: Вы or ты; Pan/Pani or ty.
+ADDRESS_CHOICES: Mapping[str, frozenset[str]] = {"ru": frozenset({"vy", "ty"}), "pl": frozenset({"pan", "ty"})}
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A reply as the agent would send it."""
+
+    text: str
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyContext:
+    """The conversation a draft answers.
+
+    ``messages`` are the customer's messages, oldest first; ``kind`` is the triage kind of
+    the item answered (``question``, ``complaint``, ``compliment``, ``insult``, ``comment``,
+    ``spam``); ``length_limit`` is the channel's reply limit in characters (None: none);
+    ``late`` says the conversation is past its acceptable answer time, and ``gesture`` is the
+    compensation the policy offers then (e.g. "промокод на 500 ₽"); ``address`` is the
+    brand's formal-address choice for ``language`` (ru: ``vy``/``ty``, pl: ``pan``/``ty``);
+    ``brand_names`` are the brand's own names and handles (never a customer's specific).
+    """
+
+    messages: tuple[str, ...]
+    language: str
+    kind: str
+    channel: str
+    now: datetime
+    length_limit: int | None = None
+    customer_name: str = ""
+    customer_handle: str = ""
+    late: bool = False
+    gesture: str | None = None
+    address: str | None = None
+    brand_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        if self.address is not None and self.address not in ADDRESS_CHOICES.get(self.language, frozenset()):
+            choices = sorted(ADDRESS_CHOICES.get(self.language, frozenset()))
+            raise ValueError(f"address {self.address!r} is not a choice for {self.language!r} (choose from {choices or 'none'})")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The customer's name and handle, as given."""
+        return tuple(n for n in (self.customer_name, self.customer_handle) if n)
+
+
+#: Severities unless the brand says otherwise: per guard, and per ``guard.code`` where one
+#: rule of a guard is milder than the rest.
+DEFAULT_SEVERITIES: Mapping[str, Severity] = {
+    Guard.SCRIPTED: Severity.WARN,
+    Guard.PERSONAL: Severity.WARN,
+    Guard.TONE: Severity.WARN,
+    Guard.EMPATHY: Severity.WARN,
+    Guard.LANGUAGE: Severity.WARN,
+    Guard.LENGTH: Severity.BLOCK,  # the platform would refuse it
+    Guard.LATE: Severity.WARN,
+    "personal.ignored_specifics": Severity.HINT,
+    "personal.no_name": Severity.HINT,
+    "language.mixed_language": Severity.HINT,
+}
+
+#: Channels where addressing the person by name is the custom (on X and Mastodon the reply
+#: already starts with their @handle).
+NAME_CHANNELS = frozenset({"telegram", "vk", "facebook", "instagram", "email", "google_reviews", "whatsapp", "review"})
+
+
+@dataclass(frozen=True, slots=True)
+class GuardConfig:
+    """A brand's guard settings.
+
+    ``severities`` maps a guard (``tone``) or one of its rules (``tone.shouting``) to a
+    :class:`Severity`; the rule wins over the guard. ``disabled`` guards are not run.
+
+    Scripted: a draft is a near-duplicate when the Jaccard similarity of its masked
+    character 5-grams with a past reply reaches ``scripted_threshold``; drafts shorter than
+    ``min_informative_chars`` masked characters or ``min_informative_words`` words are not
+    judged (see :mod:`otklik.guards.scripted` for why).
+
+    Personal: the reply must cover specifics worth ``personal_min_weight`` (a number or a
+    name the customer gave counts 2, another content word 1; the default 1 asks for any),
+    or all of them when the customer gave less.
+    """
+
+    severities: Mapping[str, Severity] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+    disabled: frozenset[str] = frozenset()
+    scripted_threshold: float = 0.6
+    min_informative_chars: int = 40
+    min_informative_words: int = 6
+    windows_days: tuple[int, int] = (7, 30)
+    personal_min_weight: int = 1
+    name_channels: frozenset[str] = NAME_CHANNELS
+    shouting_min_words: int = 2
+
+    def severity(self, guard: Guard, code: str) -> Severity:
+        """The severity of rule ``code`` of ``guard``."""
+        return self.severities.get(f"{guard.value}.{code}") or self.severities.get(guard.value) or DEFAULT_SEVERITIES[guard]
+
+    def enabled(self, guard: Guard) -> bool:
+        """Whether ``guard`` runs."""
+        return guard.value not in self.disabled
