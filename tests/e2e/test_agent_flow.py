@@ -140,7 +140,7 @@ def test_agent_answers_the_newest_customer_and_resolves(desk: LiveServer) -> Non
 
             # The filters swap the list in place and put the choice in the address bar.
             page.get_by_label("Status").select_option("resolved")
-            expect(page).to_have_url(f"{desk.url}/inbox?status=resolved&assignee=&channel=&language=&team=")
+            expect(page).to_have_url(f"{desk.url}/inbox?status=resolved&kind=&assignee=&channel=&language=&team=")
             expect(rows).to_have_count(1)
             expect(rows.first).to_contain_text(NEWEST)
             assert page.evaluate("window.__stillHere") is None  # the inbox was a new page load

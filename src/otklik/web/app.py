@@ -32,6 +32,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Record the response schema's version now, so no request has to write it.
+        _ = services.schema
         services.writer.start()
         worker = Worker(services) if with_worker else None
         if worker is not None:

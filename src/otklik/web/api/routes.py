@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.errors import InvalidPayload
-from otklik.services import actions, replies
+from otklik.services import actions, replies, triage
 from otklik.services.access import require_admin
 from otklik.services.auth import create_token
 from otklik.services.inbox import InboxFilters, conversation_detail, list_inbox
@@ -23,16 +23,24 @@ from otklik.web.api.schemas import (
     InboxOut,
     ReplyCreate,
     ReplyOut,
+    SchemaOut,
+    SchemaVersionOut,
     SourceCreate,
     SourceOut,
     TeamBody,
     TeamOut,
     TokenCreate,
     TokenOut,
+    TriageCorrection,
+    TriageCorrectionOut,
 )
 from otklik.web.deps import ApiActorDep, ServicesDep
+from otklik.web.params import KINDS, MAX_ID, parse_kind
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
+
+# Ids in paths: past the database's 64-bit ids a number is refused as input, never an overflow.
+Id = Annotated[int, Path(le=MAX_ID)]
 
 
 def _state(c: Conversation) -> ConversationStateOut:
@@ -63,7 +71,7 @@ def parse_assignee(assignee: str | None, actor_agent_id: int) -> int | Literal["
         return actor_agent_id
     if assignee == "none":
         return "none"
-    if assignee.isdigit():
+    if assignee.isdigit() and int(assignee) <= MAX_ID:
         return int(assignee)
     raise InvalidPayload("assignee is 'me', 'none' or an agent id")
 
@@ -77,9 +85,10 @@ async def get_inbox(
         Query(description="Comma-separated statuses; default: the open inbox (new, open)"),
     ] = None,
     assignee: Annotated[str | None, Query(description="'me', 'none' or an agent id")] = None,
-    team: int | None = None,
+    team: Annotated[int | None, Query(le=MAX_ID)] = None,
     channel: str | None = None,
     language: str | None = None,
+    kind: Annotated[str | None, Query(description=f"Triage kind: {', '.join(KINDS)}")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> InboxOut:
@@ -90,20 +99,21 @@ async def get_inbox(
         team=team,
         channel=channel,
         language=language,
+        kind=parse_kind(kind),
     )
     page = await run_in_threadpool(list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor)
     return InboxOut.of(page)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationOut:
+async def get_conversation(conversation_id: Id, actor: ApiActorDep, services: ServicesDep) -> ConversationOut:
     """A conversation with its items, replies and events."""
     view = await run_in_threadpool(conversation_detail, conversation_id, actor=actor, uow_factory=services.uow)
     return ConversationOut.of(view)
 
 
 @router.post("/conversations/{conversation_id}/replies", response_model=ReplyOut, status_code=201)
-async def post_reply(conversation_id: int, body: ReplyCreate, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
+async def post_reply(conversation_id: Id, body: ReplyCreate, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Answer the customer: stored now, delivered by the worker (or marked to post by hand)."""
     reply = await run_in_threadpool(
         replies.send_reply,
@@ -117,7 +127,7 @@ async def post_reply(conversation_id: int, body: ReplyCreate, actor: ApiActorDep
 
 
 @router.post("/conversations/{conversation_id}/assign", response_model=ConversationStateOut)
-async def post_assign(conversation_id: int, body: AssignBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
+async def post_assign(conversation_id: Id, body: AssignBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Give the conversation to an agent, or unassign it."""
     c = await run_in_threadpool(
         actions.assign_conversation,
@@ -131,7 +141,7 @@ async def post_assign(conversation_id: int, body: AssignBody, actor: ApiActorDep
 
 
 @router.post("/conversations/{conversation_id}/team", response_model=ConversationStateOut)
-async def post_team(conversation_id: int, body: TeamBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
+async def post_team(conversation_id: Id, body: TeamBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Route the conversation to a team."""
     c = await run_in_threadpool(
         actions.route_to_team,
@@ -145,7 +155,7 @@ async def post_team(conversation_id: int, body: TeamBody, actor: ApiActorDep, se
 
 
 @router.post("/conversations/{conversation_id}/resolve", response_model=ConversationStateOut)
-async def post_resolve(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
+async def post_resolve(conversation_id: Id, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Mark the conversation resolved."""
     c = await run_in_threadpool(
         actions.resolve_conversation,
@@ -158,7 +168,7 @@ async def post_resolve(conversation_id: int, actor: ApiActorDep, services: Servi
 
 
 @router.post("/conversations/{conversation_id}/reopen", response_model=ConversationStateOut)
-async def post_reopen(conversation_id: int, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
+async def post_reopen(conversation_id: Id, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Bring a resolved or ignored conversation back."""
     c = await run_in_threadpool(
         actions.reopen_conversation,
@@ -171,7 +181,7 @@ async def post_reopen(conversation_id: int, actor: ApiActorDep, services: Servic
 
 
 @router.post("/conversations/{conversation_id}/ignore", response_model=ConversationStateOut)
-async def post_ignore(conversation_id: int, body: IgnoreBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
+async def post_ignore(conversation_id: Id, body: IgnoreBody, actor: ApiActorDep, services: ServicesDep) -> ConversationStateOut:
     """Leave the conversation unanswered on purpose, with a reason (nothing is deleted)."""
     c = await run_in_threadpool(
         actions.ignore_conversation,
@@ -185,7 +195,7 @@ async def post_ignore(conversation_id: int, body: IgnoreBody, actor: ApiActorDep
 
 
 @router.post("/replies/{reply_id}/posted", response_model=ReplyOut)
-async def post_posted_by_hand(reply_id: int, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
+async def post_posted_by_hand(reply_id: Id, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Confirm a reply was posted on the platform by hand."""
     reply = await run_in_threadpool(
         replies.mark_posted_by_hand,
@@ -198,7 +208,7 @@ async def post_posted_by_hand(reply_id: int, actor: ApiActorDep, services: Servi
 
 
 @router.post("/replies/{reply_id}/retry", response_model=ReplyOut)
-async def post_retry(reply_id: int, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
+async def post_retry(reply_id: Id, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
     """Queue a failed reply for delivery again (same idempotency key)."""
     reply = await run_in_threadpool(
         replies.retry_delivery,
@@ -208,6 +218,40 @@ async def post_retry(reply_id: int, actor: ApiActorDep, services: ServicesDep) -
         clock=services.clock,
     )
     return ReplyOut.of(reply)
+
+
+@router.post("/items/{item_id}/triage", response_model=TriageCorrectionOut, summary="Correct an item's kind or sentiment")
+def post_triage_correction(item_id: Id, body: TriageCorrection, actor: ApiActorDep, services: ServicesDep) -> TriageCorrectionOut:
+    """Store the agent's kind and/or sentiment as a labelled example and decide the item again.
+
+    The conversation follows the new decision: an insult corrected to a complaint comes back
+    from "ignored" to the open inbox. 409 while the item waits for triage.
+    """
+    # Plain def: the schema in force may be read from the database on first use.
+    result = triage.correct_triage(
+        item_id,
+        kind=body.kind,
+        sentiment=body.sentiment,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+        active=services.schema,
+    )
+    return TriageCorrectionOut.model_validate(result)
+
+
+@router.get("/schema", response_model=SchemaOut, summary="The response schema in force")
+def get_schema(actor: ApiActorDep, services: ServicesDep) -> SchemaOut:
+    """The schema deciding new items: name, version, digest, and each rule with its line and outcome."""
+    del actor
+    return SchemaOut.of(services.schema)
+
+
+@router.get("/schema/versions", response_model=list[SchemaVersionOut], summary="Every version of the response schema")
+def get_schema_versions(actor: ApiActorDep, services: ServicesDep) -> list[SchemaVersionOut]:
+    """Each schema version ever loaded, newest first; every triage names the version that decided it."""
+    del actor
+    return [SchemaVersionOut.model_validate(v) for v in triage.schema_versions(uow_factory=services.uow)]
 
 
 @router.get("/agents", response_model=list[AgentOut])

@@ -26,12 +26,13 @@ from otklik.bootstrap import Services
 from otklik.domain.conversations import Status
 from otklik.domain.replies import DeliveryState
 from otklik.errors import InputError, InvalidPayload, NotAuthenticated, NotFound, OtklikError
-from otklik.services import actions, replies
+from otklik.services import actions, replies, triage
 from otklik.services.access import Actor
 from otklik.services.auth import authenticate
 from otklik.services.inbox import MAX_PAGE, InboxFilters, InboxPage, conversation_detail, list_inbox
 from otklik.services.ui_queries import DeskChoices, desk_choices
 from otklik.web.deps import CSRF_HEADER, SESSION_COOKIE, ServicesDep, session_actor
+from otklik.web.params import KINDS, MAX_ID, parse_kind
 from otklik.web.ui import present
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +54,11 @@ _env.globals.update(
     addressing_labels=present.ADDRESSING_LABELS,
     delivery_labels=present.DELIVERY_LABELS,
     status_labels=present.STATUS_LABELS,
+    kinds=present.KINDS,
+    sentiments=present.SENTIMENTS,
+    sentiment_marks=present.SENTIMENT_MARKS,
+    signal_labels=present.SIGNAL_LABELS,
+    loud_signals=present.LOUD_SIGNALS,
     poll_seconds=POLL_SECONDS,
     page_size=PAGE_SIZE,
     DeliveryState=DeliveryState,
@@ -81,7 +87,18 @@ SECURITY_HEADERS = {
 
 # Where an HTMX form's error goes, by the form's id; anything else goes to the page's #flash.
 _ERROR_SLOTS = {"reply-form": "#reply-error"}
+# Each item's correction form has its own slot: "triage-form-<item id>" → "#triage-error-<item id>".
+_TRIAGE_FORM = "triage-form-"
 
+
+def _error_slot(trigger: str) -> str:
+    """The element an HTMX form's error message goes into."""
+    if trigger.startswith(_TRIAGE_FORM) and trigger.removeprefix(_TRIAGE_FORM).isdigit():
+        return "#triage-error-" + trigger.removeprefix(_TRIAGE_FORM)
+    return _ERROR_SLOTS.get(trigger, "#flash")
+
+
+KIND_CHOICES = [("", "All kinds"), *((k, k) for k in KINDS)]
 STATUS_CHOICES = [
     ("", "Open inbox (new + open)"),
     *((s.value, present.STATUS_LABELS[s.value]) for s in Status),
@@ -172,7 +189,7 @@ def _problem(
 ) -> Response:
     """Show an error where the agent is: HTMX gets a fragment for the error slot, a plain post the page again."""
     if _is_htmx(request):
-        slot = _ERROR_SLOTS.get(request.headers.get("hx-trigger", ""), "#flash")
+        slot = _error_slot(request.headers.get("hx-trigger", ""))
         return _render(
             request,
             "_flash.html",
@@ -311,14 +328,14 @@ def _parse_filters(params: Mapping[str, str], actor: Actor) -> tuple[InboxFilter
         assignee = actor.agent.id
     elif assignee_raw == "none":
         assignee = "none"
-    elif assignee_raw.isdigit():
+    elif assignee_raw.isdigit() and int(assignee_raw) <= MAX_ID:
         assignee = int(assignee_raw)
     elif assignee_raw:
         raise InvalidPayload("assignee is 'me', 'none' or an agent id")
     else:
         assignee = None
     team_raw = params.get("team", "")
-    if team_raw and not team_raw.isdigit():
+    if team_raw and not (team_raw.isdigit() and int(team_raw) <= MAX_ID):
         raise InvalidPayload("team must be a team id")
     limit_raw = params.get("limit", "")
     limit = min(max(int(limit_raw), 1), MAX_PAGE) if limit_raw.isdigit() else PAGE_SIZE
@@ -328,11 +345,17 @@ def _parse_filters(params: Mapping[str, str], actor: Actor) -> tuple[InboxFilter
         team=int(team_raw) if team_raw else None,
         channel=params.get("channel") or None,
         language=params.get("language") or None,
+        kind=parse_kind(params.get("kind")),
     )
     return filters, limit
 
 
-_FILTER_KEYS = ("status", "assignee", "channel", "language", "team")
+_FILTER_KEYS = ("status", "kind", "assignee", "channel", "language", "team")
+
+
+def _ignore_reasons(page: InboxPage) -> dict[int, str]:
+    """Why each ignored conversation on the page is ignored (P12: the "ignored" view says why)."""
+    return {row.id: row.ignore_reason or "" for row in page.rows if row.status == Status.IGNORED.value}
 
 
 @router.get("/inbox")
@@ -348,13 +371,16 @@ def inbox(request: Request, services: ServicesDep) -> Response:
     error: str | None = None
     status_code = 200
     page = InboxPage(rows=[], next_cursor=None)
+    reasons: dict[int, str] = {}
     try:
         filters, limit = _parse_filters(params, session.actor)
         page = list_inbox(filters, uow_factory=services.uow, limit=limit, cursor=params.get("cursor") or None)
+        reasons = _ignore_reasons(page)
     except OtklikError as exc:
         error, status_code = str(exc), _status_of(exc)
     context: dict[str, Any] = {
         "page": page,
+        "ignore_reasons": reasons,
         "now": services.clock.now(),
         "query": query,
         "selected": selected,
@@ -371,13 +397,24 @@ def inbox(request: Request, services: ServicesDep) -> Response:
     return _render(
         request,
         "inbox.html",
-        {**context, "choices": choices, "status_choices": STATUS_CHOICES, "assignee_choices": ASSIGNEE_CHOICES},
+        {
+            **context,
+            "choices": choices,
+            "status_choices": STATUS_CHOICES,
+            "kind_choices": KIND_CHOICES,
+            "assignee_choices": ASSIGNEE_CHOICES,
+        },
         session=session,
         status_code=status_code,
     )
 
 
 # --- a conversation -----------------------------------------------------------------------------
+def _ids_fit(request: Request) -> bool:
+    """True when every id in the path fits the database; a larger one names nothing (404)."""
+    return all(not isinstance(v, int) or v <= MAX_ID for v in request.path_params.values())
+
+
 def _conversation_page(
     request: Request,
     services: Services,
@@ -389,6 +426,8 @@ def _conversation_page(
     form: Mapping[str, str] | None = None,
 ) -> Response:
     try:
+        if conversation_id > MAX_ID:
+            raise NotFound(f"conversation {conversation_id} does not exist")
         view = conversation_detail(conversation_id, actor=session.actor, uow_factory=services.uow)
     except OtklikError as exc:
         return _render(request, "error.html", {"error": str(exc)}, session=session, status_code=_status_of(exc))
@@ -397,7 +436,9 @@ def _conversation_page(
         "view": view,
         "c": view.conversation,
         "timeline": present.build_timeline(view),
+        "triage": present.explain_items(view),
         "describe": present.describe_event,
+        "timeline_tail": present.tail_start,
         "actor_label": present.actor_label,
         "agents": choices.agents,
         "now": services.clock.now(),
@@ -444,6 +485,8 @@ def _act(
             form=form,
         )
     try:
+        if not _ids_fit(request):
+            raise NotFound("nothing has that id")
         call(session.actor)
     except OtklikError as exc:
         return _problem(request, services, session, _status_of(exc), str(exc), conversation_id=conversation_id, form=form)
@@ -469,7 +512,7 @@ def _agent_choice(value: str, actor: Actor) -> int | None:
         return actor.agent.id
     if value == "":
         return None
-    if value.isdigit():
+    if value.isdigit() and int(value) <= MAX_ID:
         return int(value)
     raise NotFound(f"no agent {value!r}")
 
@@ -555,3 +598,43 @@ def retry(request: Request, conversation_id: int, reply_id: int, services: Servi
             reply_id, actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=conversation_id
         ),
     )
+
+
+def _item_in(conversation_id: int, item_id: int, services: Services) -> None:
+    """Refuse an item acted on from another conversation's page (the page would not show the change)."""
+    with services.uow(write=False) as uow:
+        item = uow.items.get(item_id)
+    if item is None or item.conversation_id != conversation_id:
+        raise NotFound(f"no item {item_id} in conversation {conversation_id}")
+
+
+@router.post("/conversations/{conversation_id:int}/items/{item_id:int}/triage")
+def correct_triage(
+    request: Request,
+    conversation_id: int,
+    item_id: int,
+    services: ServicesDep,
+    kind: Field = "",
+    sentiment: Field = "",
+    csrf_token: Field = "",
+) -> Response:
+    """Correct an item's kind or sentiment; it is decided again and the page shows the new decision.
+
+    The form swaps only that item's block, and out of band what a new decision may change:
+    the header and the actions (an insult corrected to a complaint leaves "ignored") and the
+    audit lines at the end of the timeline.
+    """
+
+    def call(actor: Actor) -> object:
+        _item_in(conversation_id, item_id, services)
+        return triage.correct_triage(
+            item_id,
+            kind=kind or None,
+            sentiment=sentiment or None,
+            actor=actor,
+            uow_factory=services.uow,
+            clock=services.clock,
+            active=services.schema,
+        )
+
+    return _act(request, services, conversation_id, csrf_token, call)
