@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || { [ -x "$(HOME)/.local/bin/uv" ] && echo "$(HOME)/.local/bin/uv"; } || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
-.PHONY: help setup demo serve test test-fast lint fmt bench docs clean eval train
+.PHONY: help setup demo serve test test-fast lint fmt bench guard-eval docs clean eval train
 
 help: #: list the targets
 	@grep -E '^[a-z-]+:.*#:' Makefile | sed -E 's/:.*#:/\t/'
@@ -39,6 +39,9 @@ fmt: setup #: format and fix what ruff can
 
 bench: setup #: benchmarks, printing figures (ingest, import, inbox at 100k and 1M)
 	$(RUN) python -m bench
+
+guard-eval: setup #: precision and recall of the reply guards on data/guards; scripted share per brand on real replies
+	$(RUN) python -m scripts.guard_eval
 
 train: setup #: retrain the triage models (src/otklik/triage/models) from data/triage and the permissive public sets
 	$(RUN) python -m scripts.train_triage

@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [ingest|import|inbox ...]``: run benchmarks and print figures.
+"""``python -m bench [--quick] [ingest|import|inbox|guards|triage ...]``: run benchmarks and print figures.
 
 Results go to stdout as tables and to ``bench/out/results.json``.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bench.report import BenchResult, machine, render, write_json
 
-BENCHMARKS = ("ingest", "import", "inbox")
+BENCHMARKS = ("ingest", "import", "inbox", "guards", "triage")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
@@ -24,6 +24,14 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
         from bench import bulk_import
 
         return lambda: bulk_import.run(quick=args.quick, profile=not args.no_diagnose)
+    if name == "triage":
+        from bench import triage
+
+        return lambda: triage.run(quick=args.quick)
+    if name == "guards":
+        from bench import guards
+
+        return lambda: guards.run(quick=args.quick)
     from bench import inbox
 
     return lambda: inbox.run(quick=args.quick, sizes=args.sizes)

@@ -60,6 +60,7 @@ class InboxRow:
     sentiment: str | None = None
     decision: str | None = None
     signals: tuple[str, ...] = ()
+    ignore_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ def list_inbox(
             sentiment=r["sentiment"],
             decision=r["decision"],
             signals=tuple(x for x in (r["signals"] or "").split(",") if x),
+            ignore_reason=r["ignore_reason"],
         )
         for r in rows
     ]

@@ -25,6 +25,7 @@ from otklik.errors import InvalidPayload, NotFound
 from otklik.services.access import Actor, access_conversation
 from otklik.services.ports import UowFactory
 from otklik.store import tables as t
+from otklik.store.repositories import conversation_from_row
 from otklik.store.uow import SqlUnitOfWork
 from otklik.triage import LANGUAGES, Kind, Sentiment, Triage, analyse
 from otklik.triage.schema import Decision, Schema, Verdict
@@ -192,8 +193,12 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
     for row in rows:
         by_conversation[int(row["conversation_id"])].append(row)
     events: list[Event] = []
+    query = select(t.conversations).where(t.conversations.c.id.in_(conversation_ids))
+    if connection.dialect.name != "sqlite":
+        query = query.with_for_update()
+    loaded = {int(r["id"]): conversation_from_row(r) for r in connection.execute(query).mappings()}
     for conversation_id in conversation_ids:
-        conversation = uow.conversations.get(conversation_id, for_update=True)
+        conversation = loaded.get(conversation_id)
         triaged = by_conversation.get(conversation_id)
         if conversation is None or not triaged:
             continue

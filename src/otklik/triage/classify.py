@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +13,7 @@ from otklik.triage.features import Features, extract
 from otklik.triage.language import detect_with_evidence
 from otklik.triage.lexicon import Hit, find
 from otklik.triage.result import Evidence, Kind, Sentiment, Span, Triage
-from otklik.triage.text import Token, TokenType, tokenize
+from otklik.triage.text import Token, tokenize
 
 #: What each lexicon category argues for.
 SUPPORTS = {
@@ -35,6 +35,8 @@ SUPPORTS = {
     "profanity": "signal:abusive",
 }
 _SENTIMENT_CUES = {
+    "positive": Sentiment.POSITIVE,
+    "negative": Sentiment.NEGATIVE,
     "failure": Sentiment.NEGATIVE,
     "criticism": Sentiment.NEGATIVE,
     "insult": Sentiment.NEGATIVE,
@@ -42,16 +44,8 @@ _SENTIMENT_CUES = {
     "thanks": Sentiment.POSITIVE,
     "praise": Sentiment.POSITIVE,
 }
-# Without a trained model the cues alone decide, with these weights.
-_RULE_WEIGHTS = {
-    Kind.SPAM: {"spam": 1.5},
-    Kind.INSULT: {"insult": 2.0},
-    Kind.COMPLAINT: {"failure": 1.5, "criticism": 1.2, "sarcasm": 1.5},
-    Kind.QUESTION: {"ask": 1.0, "request": 1.2},
-    Kind.COMPLIMENT: {"thanks": 1.5, "praise": 1.2},
-    Kind.COMMENT: {},
-}
 _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
+_URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,47 +76,69 @@ def prepare(text: str, *, language: str | None = None, addressing: str | None = 
     return Prepared(text, tokens, language, evidence, hits, features)
 
 
-def _rule_scores(hits: list[Hit], prepared: Prepared) -> dict[Kind, float]:
-    counts: dict[str, int] = defaultdict(int)
-    for hit in hits:
-        counts[hit.category] += 1
-    scores = {kind: sum(w * counts[c] for c, w in weights.items()) for kind, weights in _RULE_WEIGHTS.items()}
-    if any(t.type is TokenType.PUNCT and t.norm == "?" for t in prepared.tokens):
-        scores[Kind.QUESTION] += 1.0
-    if any(t.type is TokenType.URL for t in prepared.tokens) and counts["spam"]:
-        scores[Kind.SPAM] += 1.0
-    scores[Kind.COMMENT] = 0.5
-    return scores
+def _softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return [v / total for v in e]
 
 
-def _model_evidence(
-    model: models.LinearModel, prepared: Prepared, rows: npt.NDArray[np.float32], cls: str, supports: str, *, top: int = 4
-) -> list[Evidence]:
-    """The words that pushed the model towards ``cls`` most, one evidence per stretch of text."""
+def _evidence_from(prepared: Prepared, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
+    """The stretches of text that pushed a head towards its answer most, strongest first."""
     features = prepared.features
-    contributions = model.contributions_of(rows, cls)
-    if not len(contributions):
-        return []
-    groups = prepared.groups
-    local = groups >= 0
-    per_span = np.bincount(groups[local], weights=contributions[local], minlength=len(features.spans))
-    per_global = np.bincount(-1 - groups[~local], weights=contributions[~local], minlength=len(features.names))
+    per_span = [0.0] * len(features.spans)
+    per_global = [0.0] * len(features.names)
+    for group, value in zip(features.groups, contributions, strict=True):
+        if group >= 0:
+            per_span[group] += value
+        else:
+            per_global[-1 - group] += value
+    ranked = sorted(range(len(per_span)), key=per_span.__getitem__, reverse=True)
     # Word pairs and lexicon phrases overlap single words: keep the strongest of overlapping stretches.
     chosen: list[tuple[Span, float]] = []
-    for index in np.argsort(-per_span)[: top * 4]:
-        value = float(per_span[index])
+    for index in ranked:
+        value = per_span[index]
         if value <= 0.05 or len(chosen) >= top:
             break
         span = features.spans[index]
         if any(not (span.end <= s.start or span.start >= s.end) for s, _ in chosen):
             continue
         chosen.append((span, value))
-    evidence = [Evidence(supports, f"model:{model.name}", (span,), value) for span, value in chosen]
-    for index in np.flatnonzero(per_global > 0.3):
+    evidence = [Evidence(supports, rule, (span,), value) for span, value in chosen]
+    for index, value in enumerate(per_global):
         name = features.names[index]
-        if name.startswith(("shape:", "len:", "addr:")):
-            evidence.append(Evidence(supports, f"model:{model.name}:{name}", (), float(per_global[index])))
+        if value > 0.3 and name.startswith(("shape:", "len:", "addr:")):
+            evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
     return evidence
+
+
+def _against_others(rows: npt.NDArray[np.float32], k: int) -> list[float]:
+    """Each feature's weight for class ``k`` minus its mean weight for the other classes."""
+    width = rows.shape[1]
+    if width == 1:
+        column: list[float] = rows[:, 0].tolist()
+        return column if k == 1 else [-v for v in column]
+    others = (rows.sum(axis=1) - rows[:, k]) / (width - 1)
+    result: list[float] = (rows[:, k] - others).tolist()
+    return result
+
+
+def _principles(kind: Kind, scores: dict[str, float], categories: set[str], prepared: Prepared, evidence: list[Evidence]) -> Kind:
+    """Two rules of the definitions the model may miss on short or swearing posts.
+
+    Criticism after a bad experience is a complaint, not an insult (P12): when the model
+    hesitates between the two and the post reports a failure, it is a complaint. Thanks next
+    to a sarcasm cue and a failure ("ну спасибо, опять без света") is a complaint.
+    """
+    why: str | None = None
+    if kind is Kind.INSULT and "failure" in categories and scores[Kind.COMPLAINT.value] >= 0.2:
+        kind, why = Kind.COMPLAINT, "rule:criticism-after-a-bad-experience"
+    elif kind is Kind.COMPLIMENT and "sarcasm" in categories and "failure" in categories:
+        kind, why = Kind.COMPLAINT, "rule:sarcastic-thanks"
+    if why is not None:
+        spans = tuple(h.span for h in prepared.hits if h.category in ("failure", "criticism", "sarcasm"))
+        evidence.append(Evidence(f"kind:{kind.value}", why, spans[:4]))
+    return kind
 
 
 def analyse(
@@ -139,6 +155,10 @@ def analyse(
     conversation's language). ``addressing`` and ``followers`` come from the item.
     """
     prepared = prepare(text, language=language, addressing=addressing, hint=hint)
+    models_ = models.bundle()
+    rows = models_.rows(prepared.features.ids)
+    totals = (models_.bias + rows.sum(axis=0)).tolist() if len(rows) else models_.bias.tolist()
+
     evidence: list[Evidence] = []
     if prepared.language_evidence is not None:
         evidence.append(prepared.language_evidence)
@@ -148,29 +168,39 @@ def analyse(
         if supports:
             evidence.append(Evidence(supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,)))
 
-    kind_model = models.shipped("kind")
-    if kind_model is not None:
-        kind_rows = kind_model.rows(prepared.features.ids)
-        probabilities = kind_model.probabilities_of(kind_rows)
-        kind_scores = {Kind(k): v for k, v in probabilities.items()}
-    else:
-        raw = _rule_scores(prepared.hits, prepared)
-        total = sum(raw.values()) or 1.0
-        kind_scores = {k: v / total for k, v in raw.items()}
-    kind = max(kind_scores, key=lambda k: kind_scores[k])
-    if kind_model is not None:
-        evidence.extend(_model_evidence(kind_model, prepared, kind_rows, kind.value, f"kind:{kind.value}"))
+    kind_head = models_.heads["kind"]
+    kind_cols = models_.columns["kind"]
+    kind_p = _softmax(totals[kind_cols])
+    k = max(range(len(kind_p)), key=kind_p.__getitem__)
+    kind = Kind(kind_head.classes[k])
+    kind_scores = {c: round(p, 4) for c, p in zip(kind_head.classes, kind_p, strict=True)}
+    if len(rows):
+        evidence.extend(_evidence_from(prepared, _against_others(rows[:, kind_cols], k), f"kind:{kind.value}", "model:kind"))
 
-    sentiment, score = _sentiment(prepared, categories, evidence)
+    kind = _principles(kind, kind_scores, categories, prepared, evidence)
+
+    sentiment_head = models_.heads["sentiment"]
+    sentiment_cols = models_.columns["sentiment"]
+    sentiment_p = dict(zip(sentiment_head.classes, _softmax(totals[sentiment_cols]), strict=True))
+    sentiment = Sentiment(max(sentiment_p, key=sentiment_p.__getitem__))
+    score = sentiment_p[Sentiment.POSITIVE.value] - sentiment_p[Sentiment.NEGATIVE.value]
+    if sentiment is not Sentiment.NEUTRAL and len(rows):
+        s = sentiment_head.classes.index(sentiment.value)
+        evidence.extend(
+            _evidence_from(prepared, _against_others(rows[:, sentiment_cols], s), f"sentiment:{sentiment.value}", "model:sentiment", top=3)
+        )
     if kind is Kind.COMPLAINT and sentiment is Sentiment.POSITIVE:
         sentiment, score = Sentiment.NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
-    urgent = bool(categories & {c for c, s in SUPPORTS.items() if s == "signal:urgent"}) and kind in _URGENT_KINDS
+    evidence.extend(
+        Evidence(f"sentiment:{sentiment.value}", f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,))
+        for hit in prepared.hits
+        if _SENTIMENT_CUES.get(hit.category) is sentiment
+    )
+
+    abusive_logit = totals[models_.columns["abusive"]][0]
+    abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
+    urgent = bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS
     outage = "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)
-    abusive_model = models.shipped("abusive")
-    if abusive_model is not None:
-        abusive = abusive_model.probabilities(prepared.features.ids)["1"] >= 0.5
-    else:
-        abusive = bool(categories & {"insult", "profanity"})
     if not urgent:
         evidence = [e for e in evidence if e.supports != "signal:urgent"]
     if not outage:
@@ -178,34 +208,13 @@ def analyse(
     return Triage(
         language=prepared.language,
         kind=kind,
-        kind_confidence=kind_scores[kind],
+        kind_confidence=kind_p[k],
         sentiment=sentiment,
-        sentiment_score=score,
+        sentiment_score=max(-1.0, min(1.0, score)),
         urgent=urgent,
         outage=outage,
         abusive=abusive,
         followers=followers,
         evidence=tuple(evidence),
-        kind_scores={k.value: round(v, 4) for k, v in kind_scores.items()},
+        kind_scores=kind_scores,
     )
-
-
-def _sentiment(prepared: Prepared, categories: set[str], evidence: list[Evidence]) -> tuple[Sentiment, float]:
-    sentiment_model = models.shipped("sentiment")
-    if sentiment_model is not None:
-        rows = sentiment_model.rows(prepared.features.ids)
-        p = sentiment_model.probabilities_of(rows)
-        label = Sentiment(max(p, key=lambda k: p[k]))
-        score = p[Sentiment.POSITIVE.value] - p[Sentiment.NEGATIVE.value]
-        if label is not Sentiment.NEUTRAL:
-            evidence.extend(_model_evidence(sentiment_model, prepared, rows, label.value, f"sentiment:{label.value}", top=3))
-    else:
-        pos = sum(1 for c in categories if _SENTIMENT_CUES.get(c) is Sentiment.POSITIVE)
-        neg = sum(1 for c in categories if _SENTIMENT_CUES.get(c) is Sentiment.NEGATIVE)
-        score = (pos - neg) / max(pos + neg, 1)
-        label = Sentiment.POSITIVE if score > 0 else Sentiment.NEGATIVE if score < 0 else Sentiment.NEUTRAL
-    for hit in prepared.hits:
-        cue = _SENTIMENT_CUES.get(hit.category)
-        if cue is label and cue is not Sentiment.NEUTRAL:
-            evidence.append(Evidence(f"sentiment:{label.value}", f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,)))
-    return label, max(-1.0, min(1.0, score))

@@ -19,8 +19,6 @@ from otklik.triage.text import Token, TokenType, fold
 
 #: Feature space size: features are hashed into this many buckets.
 BUCKETS = 1 << 18
-#: How many times a lexicon category counts (see ``extract``).
-LEXICON_REPEAT = 3
 
 _POSITIVE_EMOJI = frozenset("😀😃😄😁😆😊🙂😍🥰😘❤💙💚💛🧡💜🖤🤍👍👌🙏🔥💯🎉👏🤩😎💪✨⭐🌟😂🤣")
 _NEGATIVE_EMOJI = frozenset("😡🤬😠😤😞😔😢😭😩😫🙄😒👎💩🤮🤢😱😨😰🤦🤡😑😐🥴")
@@ -53,6 +51,9 @@ def _word_ids(word: str) -> tuple[int, ...]:
         padded = f" {word} "
         for n in (3, 4, 5):
             ids.extend(_bucket(f"c{n}:{padded[j : j + n]}") for j in range(len(padded) - n + 1))
+    if len(word) > 5:
+        # A crude stem: Russian, Ukrainian and Polish change the ending, rarely the first letters.
+        ids.append(_bucket(f"s:{word[:5]}"))
     return tuple(ids)
 
 
@@ -115,10 +116,7 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     if words:
         add_global(f"first:{words[0][0]}")
     for hit in hits:
-        # Counted several times: a larger feature value means a smaller weight for the same
-        # effect, so regularisation lets the curated cues speak louder than any one word.
-        for _ in range(LEXICON_REPEAT):
-            add_span(f"lex:{hit.category}", hit.span)
+        add_span(f"lex:{hit.category}", hit.span)
         add_span(f"lex:{lang}:{hit.pattern}", hit.span)
     categories = {hit.category for hit in hits}
     if "negation" in categories and ("praise" in categories or "thanks" in categories):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from otklik.triage.lexicon_data import LEXICON
+from otklik.triage.lexicon_polarity import POLARITY
 from otklik.triage.result import Span
 from otklik.triage.text import Token, TokenType, fold
 
@@ -30,6 +31,8 @@ CATEGORIES = (
     "negation",
     "sarcasm",
     "greeting",
+    "positive",
+    "negative",
 )
 
 
@@ -56,7 +59,7 @@ def _norm_pattern_token(token: str, lang: str) -> _Step:
     return word, prefix
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class _Compiled:
     exact: dict[str, list[_Entry]]
     prefix: dict[str, list[_Entry]]
@@ -68,7 +71,9 @@ def _compiled(lang: str) -> _Compiled:
     exact: dict[str, list[_Entry]] = {}
     prefix: dict[str, list[_Entry]] = {}
     longest = 0
-    for category, patterns in LEXICON[lang].items():
+    categories = dict(LEXICON[lang])
+    categories.update(POLARITY.get(lang, {}))
+    for category, patterns in categories.items():
         for pattern in patterns.split():
             steps = tuple(_norm_pattern_token(part, lang) for part in pattern.split("_") if part)
             entry = (steps, category, pattern.replace("_", " "))
@@ -141,16 +146,22 @@ def to_cyrillic(word: str) -> str:
     return out.translate(_CYR1)
 
 
+@lru_cache(maxsize=200_000)
+def _candidates(table: _Compiled, word: str) -> tuple[_Entry, ...]:
+    """The entries whose first step matches ``word`` (cached: words repeat)."""
+    candidates = list(table.exact.get(word, ()))
+    for length in range(min(len(word), table.max_prefix), 1, -1):
+        candidates.extend(table.prefix.get(word[:length], ()))
+    return tuple(candidates)
+
+
 def match_words(words: Sequence[str], lang: str) -> list[tuple[str, str, int, int]]:
     """Lexicon hits in a list of normalised words: (category, pattern, first, last)."""
     table = _compiled(lang if lang in LEXICON else "en")
     found: list[tuple[str, str, int, int]] = []
     n = len(words)
     for i, word in enumerate(words):
-        candidates = list(table.exact.get(word, ()))
-        for length in range(min(len(word), table.max_prefix), 1, -1):
-            candidates.extend(table.prefix.get(word[:length], ()))
-        for steps, category, pattern in candidates:
+        for steps, category, pattern in _candidates(table, word):
             if i + len(steps) > n:
                 continue
             ok = True

@@ -121,14 +121,49 @@ def load(path: Path) -> LinearModel:
     return LinearModel(path.stem, classes, bias, weights, meta)
 
 
+class ModelMissing(RuntimeError):
+    """A model file the package should ship is not there (``make train`` writes them)."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The three heads side by side, so one look-up of a text's features serves them all."""
+
+    heads: dict[str, LinearModel]
+    weights: npt.NDArray[np.float32]  # BUCKETS × (sum of the heads' widths)
+    bias: npt.NDArray[np.float32]
+    columns: dict[str, slice]
+
+    def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """The weight rows of a text's features, every head's columns."""
+        result: npt.NDArray[np.float32] = self.weights[np.asarray(ids, dtype=np.intp)]
+        return result
+
+
+HEADS = ("kind", "sentiment", "abusive")
+
 _lock = threading.Lock()
-_cache: dict[str, LinearModel | None] = {}
+_bundle: Bundle | None = None
 
 
-def shipped(name: str) -> LinearModel | None:
-    """The shipped model ``name`` (``kind``, ``sentiment``, ``abusive``), or None when absent."""
+def bundle() -> Bundle:
+    """The shipped models, loaded once."""
+    global _bundle  # noqa: PLW0603 - one immutable bundle per process, loaded on first use
     with _lock:
-        if name not in _cache:
-            path = MODELS_DIR / f"{name}.npz"
-            _cache[name] = load(path) if path.exists() else None
-        return _cache[name]
+        if _bundle is None:
+            heads: dict[str, LinearModel] = {}
+            for name in HEADS:
+                path = MODELS_DIR / f"{name}.npz"
+                if not path.exists():
+                    raise ModelMissing(f"{path} is missing; run `make train`")
+                heads[name] = load(path)
+            columns: dict[str, slice] = {}
+            at = 0
+            for name, head in heads.items():
+                width = head.weights.shape[1]
+                columns[name] = slice(at, at + width)
+                at += width
+            weights = np.ascontiguousarray(np.hstack([h.weights for h in heads.values()]))
+            bias = np.concatenate([h.bias for h in heads.values()])
+            _bundle = Bundle(heads, weights, bias, columns)
+        return _bundle

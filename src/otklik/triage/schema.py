@@ -102,6 +102,10 @@ class Condition:
         return reasons or ["always"]
 
 
+def _has_keywords(condition: Condition) -> bool:
+    return bool(condition.keywords) or any(_has_keywords(c) for c in (*condition.any_of, *condition.none_of))
+
+
 def _keyword_in(keyword: str, words: frozenset[str]) -> bool:
     if keyword.endswith("*"):
         stem = keyword[:-1]
@@ -183,12 +187,18 @@ class Schema:
     text: str
     digest: str
 
+    @property
+    def uses_keywords(self) -> bool:
+        """Whether any rule matches on keywords."""
+        return any(_has_keywords(rule.when) for rule in self.rules)
+
     def facts(self, triage: Triage, *, addressing: str, channel: str = "", text: str = "") -> Facts:
         """The facts rules look at, from a triage and the item."""
         signals = {name for name in ("urgent", "outage", "abusive") if getattr(triage, name)}
         if self.high_followers is not None and triage.followers is not None and triage.followers >= self.high_followers:
             signals.add("high_reach")
-        words = frozenset(fold(t.norm) for t in tokenize(text) if t.type is TokenType.WORD) if text else frozenset()
+        # Only keyword rules read the words; most schemas have none, and tokenising costs.
+        words = frozenset(fold(t.norm) for t in tokenize(text) if t.type is TokenType.WORD) if text and self.uses_keywords else frozenset()
         return Facts(
             kind=triage.kind.value,
             sentiment=triage.sentiment.value,
