@@ -83,12 +83,35 @@ def _softmax(z: list[float]) -> list[float]:
     return [v / total for v in e]
 
 
-def _evidence_from(prepared: Prepared, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
-    """The stretches of text that pushed a head towards its answer most, strongest first."""
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A text's weight rows, one per word or other feature, and what each row stands for."""
+
+    rows: npt.NDArray[np.float32]
+    groups: list[int]  # index into spans, or -1 - j for names[j]
+    spans: list[Span]
+    names: list[str]
+
+
+def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
-    per_span = [0.0] * len(features.spans)
-    per_global = [0.0] * len(features.names)
-    for group, value in zip(features.groups, contributions, strict=True):
+    offset = len(features.words)
+    parts = [bundle.word_row(word) for word, _ in features.words]
+    if features.ids:
+        parts.append(bundle.rows(features.ids))
+    rows = np.vstack(parts) if parts else np.zeros((0, bundle.bias.shape[0]), dtype=np.float32)
+    groups = list(range(offset))
+    groups.extend(g + offset if g >= 0 else g for g in features.groups)
+    spans = [span for _, span in features.words]
+    spans.extend(features.spans)
+    return _Scored(rows, groups, spans, features.names)
+
+
+def _evidence_from(scored: _Scored, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
+    """The stretches of text that pushed a head towards its answer most, strongest first."""
+    per_span = [0.0] * len(scored.spans)
+    per_global = [0.0] * len(scored.names)
+    for group, value in zip(scored.groups, contributions, strict=True):
         if group >= 0:
             per_span[group] += value
         else:
@@ -100,13 +123,13 @@ def _evidence_from(prepared: Prepared, contributions: list[float], supports: str
         value = per_span[index]
         if value <= 0.05 or len(chosen) >= top:
             break
-        span = features.spans[index]
+        span = scored.spans[index]
         if any(not (span.end <= s.start or span.start >= s.end) for s, _ in chosen):
             continue
         chosen.append((span, value))
     evidence = [Evidence(supports, rule, (span,), value) for span, value in chosen]
     for index, value in enumerate(per_global):
-        name = features.names[index]
+        name = scored.names[index]
         if value > 0.3 and name.startswith(("shape:", "len:", "addr:")):
             evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
     return evidence
@@ -124,17 +147,23 @@ def _against_others(rows: npt.NDArray[np.float32], k: int) -> list[float]:
 
 
 def _principles(kind: Kind, scores: dict[str, float], categories: set[str], prepared: Prepared, evidence: list[Evidence]) -> Kind:
-    """Two rules of the definitions the model may miss on short or swearing posts.
+    """Rules of the definitions the model may miss on short or swearing posts.
 
-    Criticism after a bad experience is a complaint, not an insult (P12): when the model
-    hesitates between the two and the post reports a failure, it is a complaint. Thanks next
-    to a sarcasm cue and a failure ("ну спасибо, опять без света") is a complaint.
+    Criticism after a bad experience is a complaint, not an insult (P12): when the post
+    reports failures, or the model hesitates between the two and it reports one, it is a
+    complaint. Thanks next to a sarcasm cue and a failure ("ну спасибо, опять без света") is
+    a complaint, and so is a reported failure with an urgent cue that the model took for a
+    remark.
     """
     why: str | None = None
-    if kind is Kind.INSULT and "failure" in categories and scores[Kind.COMPLAINT.value] >= 0.2:
+    failures = sum(1 for h in prepared.hits if h.category == "failure")
+    if kind is Kind.INSULT and failures and (failures >= 2 or scores[Kind.COMPLAINT.value] >= 0.2):
         kind, why = Kind.COMPLAINT, "rule:criticism-after-a-bad-experience"
-    elif kind is Kind.COMPLIMENT and "sarcasm" in categories and "failure" in categories:
+    elif kind is Kind.COMPLIMENT and "sarcasm" in categories and failures:
         kind, why = Kind.COMPLAINT, "rule:sarcastic-thanks"
+    elif kind is Kind.COMMENT and failures and categories & _URGENT_CATEGORIES:
+        # "my flight got cancelled and I'm stranded": a failure that puts someone at risk is never small talk.
+        kind, why = Kind.COMPLAINT, "rule:urgent-failure-reported"
     if why is not None:
         spans = tuple(h.span for h in prepared.hits if h.category in ("failure", "criticism", "sarcasm"))
         evidence.append(Evidence(f"kind:{kind.value}", why, spans[:4]))
@@ -156,7 +185,8 @@ def analyse(
     """
     prepared = prepare(text, language=language, addressing=addressing, hint=hint)
     models_ = models.bundle()
-    rows = models_.rows(prepared.features.ids)
+    scored = _score(prepared, models_)
+    rows = scored.rows
     totals = (models_.bias + rows.sum(axis=0)).tolist() if len(rows) else models_.bias.tolist()
 
     evidence: list[Evidence] = []
@@ -175,7 +205,7 @@ def analyse(
     kind = Kind(kind_head.classes[k])
     kind_scores = {c: round(p, 4) for c, p in zip(kind_head.classes, kind_p, strict=True)}
     if len(rows):
-        evidence.extend(_evidence_from(prepared, _against_others(rows[:, kind_cols], k), f"kind:{kind.value}", "model:kind"))
+        evidence.extend(_evidence_from(scored, _against_others(rows[:, kind_cols], k), f"kind:{kind.value}", "model:kind"))
 
     kind = _principles(kind, kind_scores, categories, prepared, evidence)
 
@@ -187,7 +217,7 @@ def analyse(
     if sentiment is not Sentiment.NEUTRAL and len(rows):
         s = sentiment_head.classes.index(sentiment.value)
         evidence.extend(
-            _evidence_from(prepared, _against_others(rows[:, sentiment_cols], s), f"sentiment:{sentiment.value}", "model:sentiment", top=3)
+            _evidence_from(scored, _against_others(rows[:, sentiment_cols], s), f"sentiment:{sentiment.value}", "model:sentiment", top=3)
         )
     if kind is Kind.COMPLAINT and sentiment is Sentiment.POSITIVE:
         sentiment, score = Sentiment.NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better

@@ -28,14 +28,25 @@ _NEGATIVE_EMOJI = frozenset("😡🤬😠😤😞😔😢😭😩😫🙄😒�
 class Features:
     """Hashed feature ids, and where each came from (for evidence).
 
-    ``groups[k]`` is an index into ``spans`` (the words a feature came from), or ``-1 - j``
-    for the global feature ``names[j]`` (the shape of the post, its language…).
+    ``words`` are the text's words (folded) with their spans: each stands for the ids of
+    :func:`word_ids`, which a scorer may sum once per word and cache. The other features are
+    ``ids`` with ``groups``: ``groups[k]`` is an index into ``spans`` (the words a feature
+    came from: word pairs, lexicon hits, emoji) or ``-1 - j`` for the global feature
+    ``names[j]`` (the shape of the post, its language…).
     """
 
+    words: list[tuple[str, Span]]
     ids: list[int]
     groups: list[int]
     spans: list[Span]
     names: list[str]
+
+    @property
+    def all_ids(self) -> list[int]:
+        """Every feature id, word features included (what training counts)."""
+        result = [i for word, _ in self.words for i in word_ids(word)]
+        result.extend(self.ids)
+        return result
 
 
 def _bucket(name: str) -> int:
@@ -44,7 +55,7 @@ def _bucket(name: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _word_ids(word: str) -> tuple[int, ...]:
+def word_ids(word: str) -> tuple[int, ...]:
     """The ids of a word and of its character n-grams; words repeat, so this is cached."""
     ids = [_bucket(f"w:{word}")]
     if len(word) >= 3:
@@ -104,12 +115,8 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
             if len(token.norm) >= 5 or token.norm[:1] in "#№":
                 add_global("shape:reference")
 
+    word_spans = [(word, Span(token.start, token.end, text[token.start : token.end])) for word, token in words]
     for i, (word, token) in enumerate(words):
-        group = len(spans)
-        spans.append(Span(token.start, token.end, text[token.start : token.end]))
-        word_ids = _word_ids(word)
-        ids.extend(word_ids)
-        groups.extend([group] * len(word_ids))
         if i + 1 < len(words):
             nxt, ntoken = words[i + 1]
             add_span(f"b:{word} {nxt}", Span(token.start, ntoken.end, text[token.start : ntoken.end]))
@@ -144,4 +151,4 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return Features(ids, groups, spans, names)
+    return Features(word_spans, ids, groups, spans, names)

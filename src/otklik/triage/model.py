@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from otklik.triage.features import BUCKETS
+from otklik.triage.features import BUCKETS, word_ids
 
 MODELS_DIR = Path(str(resources.files("otklik.triage") / "models"))
 
@@ -133,14 +133,26 @@ class Bundle:
     weights: npt.NDArray[np.float32]  # BUCKETS × (sum of the heads' widths)
     bias: npt.NDArray[np.float32]
     columns: dict[str, slice]
+    # A word's features always add up to the same row: summed once, then looked up.
+    _words: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict, repr=False)
 
     def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """The weight rows of a text's features, every head's columns."""
         result: npt.NDArray[np.float32] = self.weights[np.asarray(ids, dtype=np.intp)]
         return result
 
+    def word_row(self, word: str) -> npt.NDArray[np.float32]:
+        """The summed weight row of a word's features (see :func:`features.word_ids`)."""
+        row = self._words.get(word)
+        if row is None:
+            row = self.weights[np.asarray(word_ids(word), dtype=np.intp)].sum(axis=0)
+            if len(self._words) < _WORD_CACHE:
+                self._words[word] = row
+        return row
+
 
 HEADS = ("kind", "sentiment", "abusive")
+_WORD_CACHE = 300_000  # words; a row is 10 floats, so about 60 MB at the most
 
 _lock = threading.Lock()
 _bundle: Bundle | None = None
