@@ -86,12 +86,14 @@ def _sample(items: list[Example], n: int, seed: int) -> list[Example]:
 
 def build(use_public: bool) -> dict[str, list[Example]]:
     """The examples of each head."""
-    heads: dict[str, list[Example]] = {"kind": [], "sentiment": [], "abusive": []}
+    heads: dict[str, list[Example]] = {"kind": [], "sentiment": [], "abusive": [], "urgent": [], "outage": []}
     for row in own_examples():
         text, lang, kind = str(row["text"]), str(row["lang"]), str(row["kind"])
         addressing = str(row.get("addressing") or "") or None
         heads["kind"].append(Example(text, lang, kind, 1.0, addressing))
         heads["sentiment"].append(Example(text, lang, str(row["sentiment"]), 1.0, addressing))
+        for signal in ("urgent", "outage"):
+            heads[signal].append(Example(text, lang, "1" if row.get(signal) else "0", 1.0, addressing))
         if kind == "insult":
             heads["abusive"].append(Example(text, lang, "1", 1.0, addressing))
         elif kind in ("question", "compliment", "comment"):
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print("public data sets not used (absent or --no-public)")
     heads = build(use_public)
     args.out.mkdir(parents=True, exist_ok=True)
-    strength = {"kind": 1.0, "sentiment": 2.0, "abusive": 2.0}
+    strength = {"kind": 1.0, "sentiment": 2.0, "abusive": 2.0, "urgent": 1.0, "outage": 1.0}
     for name, examples in heads.items():
         started = time.perf_counter()
         model = fit(name, examples, c=strength[name])

@@ -33,7 +33,7 @@ def _conversation(services: Services, conversation_id: int):  # type: ignore[no-
 
 def test_ingest_queues_and_the_worker_step_triages_every_item(services: Services) -> None:
     drafts = [
-        make_draft(author_id="a", lang="ru", text="Третий день нет интернета на Уралмаше, вы издеваетесь?? когда починят"),
+        make_draft(author_id="a", lang="ru", text="Заказ 77-1043 третий день не могу получить, курьер не отвечает, вы издеваетесь??"),
         make_draft(author_id="b", lang="pl", text="czy mogę zmienić adres dostawy zamówienia 55123?"),
         make_draft(author_id="c", lang="en", text="huge thanks to Sam on live chat, sorted my refund in 5 min 🙌"),
     ]

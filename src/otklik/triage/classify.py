@@ -45,6 +45,8 @@ _SENTIMENT_CUES = {
     "praise": Sentiment.POSITIVE,
 }
 _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
+# A signal escalates to the top of the desk, so its model must be fairly sure (p ≥ 0.62).
+_SIGNAL_LOGIT = 0.5
 _URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
 
 
@@ -229,8 +231,19 @@ def analyse(
 
     abusive_logit = totals[models_.columns["abusive"]][0]
     abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
-    urgent = bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS
-    outage = "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)
+    # A signal is raised by its cue words (explainable at a glance) or by its model (which
+    # catches the ways of saying it no list has); either way the evidence says which.
+    signals: dict[str, bool] = {}
+    for signal, cued in (
+        ("urgent", bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS),
+        ("outage", "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)),
+    ):
+        columns = models_.columns[signal]
+        by_model = totals[columns][0] >= _SIGNAL_LOGIT
+        if by_model and len(rows):
+            evidence.extend(_evidence_from(scored, _against_others(rows[:, columns], 1), f"signal:{signal}", f"model:{signal}", top=3))
+        signals[signal] = cued or by_model
+    urgent, outage = signals["urgent"], signals["outage"]
     if not urgent:
         evidence = [e for e in evidence if e.supports != "signal:urgent"]
     if not outage:

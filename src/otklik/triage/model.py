@@ -151,7 +151,7 @@ class Bundle:
         return row
 
 
-HEADS = ("kind", "sentiment", "abusive")
+HEADS = ("kind", "sentiment", "abusive", "urgent", "outage")
 _WORD_CACHE = 300_000  # words; a row is 10 floats, so about 60 MB at the most
 
 _lock = threading.Lock()
