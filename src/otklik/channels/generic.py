@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from otklik.channels.base import Capabilities, ChannelContext, ChannelSpec, DeliveryReceipt, OutboundReply, SourceConfig
 from otklik.domain.items import Addressing, Author, ItemDraft
-from otklik.errors import FieldProblem, InvalidPayload, SignatureInvalid
+from otklik.errors import DeliveryRejected, FieldProblem, InvalidPayload, PlatformUnavailable, RateLimited, SignatureInvalid
 
 SIGNATURE_HEADER = "x-otklik-signature"
 _PREFIX = "sha256="
@@ -193,3 +195,96 @@ def reply_body(
             "text": text,
         }
     )
+
+
+def post_reply(client: httpx.Client, url: str, body: bytes, *, secret: str, key: str, timeout: float) -> str | None:
+    """POST a signed reply to a callback URL; its platform id when the receiver gave one.
+
+    A timeout counts as "not sent" here: the receiver honours the ``Idempotency-Key``, so
+    sending again cannot post the reply twice.
+    """
+    headers = {
+        "content-type": "application/json",
+        SIGNATURE_HEADER: sign(body, secret),
+        "idempotency-key": key,
+        "user-agent": "otklik",
+    }
+    try:
+        response = client.post(url, content=body, headers=headers, timeout=timeout)
+    except httpx.TimeoutException as exc:
+        raise PlatformUnavailable(f"timed out: {exc.__class__.__name__}") from None
+    except httpx.TransportError as exc:
+        raise PlatformUnavailable(f"could not connect: {exc}") from None
+    if response.status_code == 429:
+        retry_after = response.headers.get("retry-after", "30")
+        try:
+            seconds = float(retry_after)
+        except ValueError:
+            seconds = 30.0
+        raise RateLimited("rate limited by the callback", retry_after=seconds)
+    if response.status_code >= 500:
+        raise PlatformUnavailable(f"callback answered {response.status_code}")
+    if response.status_code >= 400:
+        raise DeliveryRejected(f"callback refused the reply: {response.status_code} {response.text[:300]}")
+    try:
+        data = orjson.loads(response.content) if response.content else {}
+    except orjson.JSONDecodeError:
+        data = {}
+    external = data.get("external_id") if isinstance(data, dict) else None
+    return str(external) if external is not None else None
+
+
+class GenericChannel:
+    """The generic format as a :class:`~otklik.channels.base.Channel`.
+
+    The webhook route keeps its batch answers (207 with rejected items by index) by calling
+    :func:`parse` itself; :meth:`parse` here returns the valid items of a body.
+    """
+
+    kind = "generic"
+
+    def __init__(self, source: SourceConfig, context: ChannelContext):
+        self.source = source
+        self._context = context
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Replies go to the callback URL when there is one; the receiver honours the key."""
+        return Capabilities(can_reply=bool(self.source.callback_url), idempotent=True)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+        """Check the ``X-Otklik-Signature`` header."""
+        verify(headers, body, self.source.secret)
+
+    def parse(self, body: bytes) -> list[ItemDraft]:
+        """The valid items of a body; :class:`InvalidPayload` when none is valid."""
+        parsed = parse(self.source.name, body, max_items=self._context.max_batch_items)
+        if not parsed.drafts and parsed.rejected:
+            _index, problems = parsed.rejected[0]
+            raise InvalidPayload("no item in the body is valid", problems=problems)
+        return [draft for _, draft in parsed.drafts]
+
+    def send(self, reply: OutboundReply) -> DeliveryReceipt:
+        """POST the reply, signed, with its idempotency key, to the callback URL."""
+        if not self.source.callback_url or self._context.client is None:
+            raise DeliveryRejected("no callback configured any more")
+        body = reply_body(
+            reply_id=reply.reply_id,
+            conversation_external_ids=[],
+            in_reply_to=reply.in_reply_to.external_id if reply.in_reply_to else None,
+            text=reply.text,
+            author="",
+            account=reply.account,
+        )
+        external_id = post_reply(
+            self._context.client,
+            self.source.callback_url,
+            body,
+            secret=self.source.secret,
+            key=reply.idempotency_key,
+            timeout=self._context.timeout,
+        )
+        return DeliveryReceipt(external_id=external_id)
+
+
+SPEC = ChannelSpec(kind="generic", build=GenericChannel)
