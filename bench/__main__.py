@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [ingest|import|inbox|guards|triage ...]``: run benchmarks and print figures.
+"""``python -m bench [--quick] [ingest|import|inbox|guards|triage|channels ...]``: run benchmarks and print figures.
 
 Results go to stdout as tables and to ``bench/out/results.json``.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bench.report import BenchResult, machine, render, write_json
 
-BENCHMARKS = ("ingest", "import", "inbox", "guards", "triage")
+BENCHMARKS = ("ingest", "import", "inbox", "guards", "triage", "channels")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
@@ -32,6 +32,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
         from bench import guards
 
         return lambda: guards.run(quick=args.quick)
+    if name == "channels":
+        from bench import channels
+
+        return lambda: channels.run(quick=args.quick)
     from bench import inbox
 
     return lambda: inbox.run(quick=args.quick, sizes=args.sizes)

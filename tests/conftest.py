@@ -23,7 +23,7 @@ from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.store.migrate import upgrade_database
 
-pytest_plugins = ["tests.support.callback"]  # the `callback` fixture
+pytest_plugins = ["tests.support.callback", "tests.fake_platforms.telegram"]  # `callback`, `fake_telegram`
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()

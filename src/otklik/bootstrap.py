@@ -1,15 +1,18 @@
-"""Composition: builds the engine, unit-of-work factory, clock and writer from Settings."""
+"""Composition: builds the engine, unit-of-work factory, clock, writer and reply guards from Settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from otklik.clock import Clock, SystemClock
 from otklik.config import Settings
+from otklik.guards import GuardConfig, parse_severities
 from otklik.services.auth import SessionSigner
-from otklik.services.sources import SourceSecrets
+from otklik.services.guards import ReplyGuards
+from otklik.services.sources import SourceConfigs, SourceSecrets
 from otklik.services.throttle import LoginThrottle
 from otklik.services.triage import ActiveSchema, activate_schema
 from otklik.services.writer import IngestWriter
@@ -29,13 +32,17 @@ class Services:
     signer: SessionSigner
     writer: IngestWriter = field(init=False)
     source_secrets: SourceSecrets = field(init=False)
+    source_configs: SourceConfigs = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
+    guards: ReplyGuards = field(init=False)
     _schema: ActiveSchema | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.writer = IngestWriter(self.uow, self.clock, max_batch=self.settings.ingest_batch_max)
         self.source_secrets = SourceSecrets(self.uow)
+        self.source_configs = SourceConfigs(self.uow)
         self.login_throttle = LoginThrottle()
+        self.guards = build_guards(self.settings)
 
     @property
     def schema(self) -> ActiveSchema:
@@ -56,6 +63,16 @@ class Services:
         """Stop the writer and release connections."""
         self.writer.stop()
         self.engine.dispose()
+
+
+def build_guards(settings: Settings) -> ReplyGuards:
+    """The reply guards with the brand's severities, window, formal address and channel limits."""
+    return ReplyGuards(
+        config=GuardConfig(severities=parse_severities(settings.guard_severities)),
+        window=timedelta(days=settings.guard_window_days),
+        length_limits=settings.guard_length_limits,
+        address=settings.guard_address,
+    )
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Services:

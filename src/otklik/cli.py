@@ -133,9 +133,9 @@ def demo(
     ] = True,
 ) -> None:
     """Make a fresh demo database full of multilingual conversations, print a login, serve it."""
-    from otklik.demo.loader import DEMO_PASSWORD, fill_demo
+    from otklik.demo.loader import DEMO_GUARD_ADDRESS, DEMO_PASSWORD, fill_demo
 
-    settings = load_settings(environment="demo", data_dir=data_dir, host=host, port=port)
+    settings = load_settings(environment="demo", data_dir=data_dir, host=host, port=port, guard_address=DEMO_GUARD_ADDRESS)
     db_file = data_dir / "otklik.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_file) + suffix).unlink(missing_ok=True)
@@ -651,6 +651,193 @@ def export_labels_command(
     finally:
         services.close()
     err.print(f"{count} labelled item(s)", highlight=False)
+
+
+# --- platform channels ------------------------------------------------------------------
+
+channel_app = typer.Typer(help="Connect platforms: Telegram bots, by webhook or by polling.", no_args_is_help=True)
+app.add_typer(channel_app, name="channel")
+
+
+class Platform(StrEnum):
+    """The platforms `otklik channel add` connects."""
+
+    TELEGRAM = "telegram"
+
+
+class ChannelMode(StrEnum):
+    """How a channel's messages reach the desk."""
+
+    WEBHOOK = "webhook"
+    POLLING = "polling"
+
+
+@channel_app.command("add")
+def channel_add(
+    platform: Annotated[Platform, typer.Argument(help="The platform.")],
+    name: Annotated[str, typer.Option("--name", help="The source's name: lower-case letters, digits, '_', '.', '-'.")],
+    token: Annotated[str | None, typer.Option("--token", help="The bot token from @BotFather (asked for, hidden, when not given).")] = None,
+    secret_token: Annotated[
+        str | None,
+        typer.Option(
+            "--secret-token", help="The webhook's X-Telegram-Bot-Api-Secret-Token: 1-256 of A-Z a-z 0-9 _ - (generated when not given)."
+        ),
+    ] = None,
+    mode: Annotated[
+        ChannelMode, typer.Option(help="webhook: Telegram POSTs to /hooks/telegram/NAME; polling: the worker reads getUpdates.")
+    ] = ChannelMode.WEBHOOK,
+    webhook_url: Annotated[
+        str | None,
+        typer.Option("--webhook-url", help="The desk's public https base URL; sets the bot's webhook to <URL>/hooks/telegram/NAME."),
+    ] = None,
+    brand_keyword: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--brand-keyword", help="A word that files group posts naming it as brand mentions (repeatable; matched at word starts)."
+        ),
+    ] = None,
+    api_base: Annotated[
+        str | None, typer.Option("--api-base", help="The Bot API base URL (default https://api.telegram.org; e.g. a local Bot API server).")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Connect a platform account after a connection test; secrets are never shown back."""
+    import httpx
+
+    from otklik.bootstrap import build_services
+    from otklik.services.sources import add_telegram_channel
+
+    if token is None:
+        token = typer.prompt("bot token", hide_input=True)
+    settings = _settings(data_dir, database_url)
+    services = build_services(settings)
+    try:
+        with httpx.Client(follow_redirects=False) as client:
+            info, the_secret = add_telegram_channel(
+                name,
+                token=token,
+                client=client,
+                uow_factory=services.uow,
+                clock=services.clock,
+                secret_token=secret_token,
+                mode=mode.value,
+                webhook_url=webhook_url,
+                brand_keywords=brand_keyword or (),
+                api_base=api_base,
+                timeout=settings.delivery_timeout_s,
+            )
+    finally:
+        services.close()
+    console.print(
+        f"{platform.value} channel {info.name}: bot @{info.settings['bot_username']} (id {info.settings['bot_id']}), {mode.value}",
+        highlight=False,
+    )
+    if mode is ChannelMode.POLLING:
+        console.print("the worker (otklik serve, otklik worker or otklik poll) reads its updates", highlight=False)
+        return
+    if webhook_url:
+        console.print(f"webhook set to {webhook_url.rstrip('/')}/hooks/telegram/{info.name}", highlight=False)
+    else:
+        console.print(f"set the bot's webhook to <your https URL>/hooks/telegram/{info.name} with this secret token", highlight=False)
+    console.print(f"secret token (shown once): {the_secret}", highlight=False)
+
+
+@channel_app.command("list")
+def channel_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """List the platform channels, with their secrets masked."""
+    from otklik.bootstrap import build_services
+    from otklik.services.sources import list_sources
+
+    services = build_services(_settings(data_dir, database_url))
+    try:
+        for info in list_sources(uow_factory=services.uow):
+            if info.kind == "generic":
+                continue
+            extra = info.settings
+            keywords = ", ".join(extra.get("brand_keywords") or []) or "-"
+            console.print(
+                f"{info.name}\t{info.kind}\t{extra.get('mode')}\t@{extra.get('bot_username')}\ttoken {extra.get('token')}\tkeywords: {keywords}",
+                highlight=False,
+            )
+    finally:
+        services.close()
+
+
+@channel_app.command("check")
+def channel_check(
+    name: Annotated[str, typer.Argument(help="The channel's source name.")],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Test a channel's connection again (Telegram getMe)."""
+    import httpx
+
+    from otklik.bootstrap import build_services
+    from otklik.services.sources import check_telegram_channel
+
+    settings = _settings(data_dir, database_url)
+    services = build_services(settings)
+    try:
+        with httpx.Client(follow_redirects=False) as client:
+            bot = check_telegram_channel(name, client=client, uow_factory=services.uow, timeout=settings.delivery_timeout_s)
+    finally:
+        services.close()
+    console.print(f"{name}: connected as @{bot.username} (id {bot.id})", highlight=False)
+
+
+@app.command()
+def poll(
+    source: Annotated[str | None, typer.Option("--source", help="Poll only this channel.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll each channel once, without waiting, print what came and exit.")] = False,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Read polling-mode channels (Telegram getUpdates) in the foreground; Ctrl+C stops it."""
+    import httpx
+
+    from otklik.bootstrap import build_services
+    from otklik.services.polling import TelegramPoller
+    from otklik.services.sources import polling_sources
+    from otklik.worker.polling import Pollers
+
+    settings = _settings(data_dir, database_url)
+    services = build_services(settings)
+    try:
+        names = [s.name for s in polling_sources(uow_factory=services.uow) if source in (None, s.name)]
+        if not names:
+            _fail(f"no polling channel named {source}" if source else "no channel is in polling mode")
+        if once:
+            with httpx.Client(follow_redirects=False) as client:
+                for name in names:
+                    poller = TelegramPoller(
+                        name,
+                        uow_factory=services.uow,
+                        clock=services.clock,
+                        client=client,
+                        timeout=settings.delivery_timeout_s,
+                        brand_keywords=settings.brand_keywords,
+                    )
+                    done = poller.poll_once(wait=0)
+                    poller.acknowledge()
+                    console.print(
+                        f"{name}: {done.updates} updates, {done.stored} stored, {done.duplicates} duplicates, "
+                        f"{done.ignored} ignored, {done.malformed} malformed",
+                        highlight=False,
+                    )
+            return
+        pollers = Pollers(services, only=source)
+        pollers.start()
+        console.print(f"polling {', '.join(names)}; Ctrl+C stops it", highlight=False)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            pollers.stop()
+    finally:
+        services.close()
 
 
 def main() -> None:

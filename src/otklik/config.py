@@ -6,10 +6,11 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from otklik.errors import ConfigError
+from otklik.guards.context import ADDRESS_CHOICES, parse_severities
 
 _PLACEHOLDERS = {"", "change-me", "changeme", "secret", "dev"}
 
@@ -54,6 +55,55 @@ class Settings(BaseSettings):
         description="The response schema (YAML). Empty: the shipped default. A changed file becomes a new version at start.",
     )
     triage_batch_max: int = Field(500, description="Most queued items the worker triages in one transaction.")
+    brand_keywords: tuple[str, ...] = Field(
+        (),
+        description="The brand's names and keywords (JSON list); channels that listen file posts naming them as `brand_mention`.",
+    )
+    polling_enabled: bool = Field(
+        True,
+        description="Run the pollers of polling-mode channels (Telegram `getUpdates`) in the worker. Exactly one process per bot may poll.",
+    )
+    poll_timeout_s: float = Field(25.0, description="How long one long poll (Telegram `getUpdates`) waits for updates, in seconds.")
+    guard_severities: dict[str, str] = Field(
+        default_factory=dict,
+        description='Reply guard severities (hint, warn, block) per guard or rule, JSON: {"tone": "block", "personal.no_name": "warn"}.',
+    )
+    guard_window_days: int = Field(
+        30, ge=1, le=366, description="Days of sent replies the scripted guard compares a draft with (per brand account)."
+    )
+    guard_address: dict[str, str] = Field(
+        default_factory=lambda: {"ru": "vy", "pl": "pan"},
+        description='The formal address replies keep, per language, JSON: ru "vy" or "ty", pl "pan" or "ty".',
+    )
+    guard_length_limits: dict[str, int] = Field(
+        default_factory=lambda: {"x": 280, "twitter": 280, "mastodon": 500, "telegram": 4096},
+        description="Longest reply each channel (source name) takes, in characters, JSON; a channel not named has no limit.",
+    )
+
+    @field_validator("guard_severities")
+    @classmethod
+    def _check_severities(cls, value: dict[str, str]) -> dict[str, str]:
+        parse_severities(value)  # raises ValueError naming each unknown guard, rule or severity
+        return value
+
+    @field_validator("guard_address")
+    @classmethod
+    def _check_address(cls, value: dict[str, str]) -> dict[str, str]:
+        for language, choice in value.items():
+            choices = ADDRESS_CHOICES.get(language)
+            if choices is None:
+                raise ValueError(f"no formal-address choice exists for {language!r} (only for {', '.join(sorted(ADDRESS_CHOICES))})")
+            if choice not in choices:
+                raise ValueError(f"address {choice!r} for {language!r} is not one of {', '.join(sorted(choices))}")
+        return value
+
+    @field_validator("guard_length_limits")
+    @classmethod
+    def _check_limits(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = sorted(channel for channel, limit in value.items() if limit < 1)
+        if bad:
+            raise ValueError(f"a channel's reply limit must be at least 1 character: {', '.join(bad)}")
+        return value
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:

@@ -12,17 +12,19 @@ input never becomes a 500 and never loses an item::
     │   ├── PermissionDenied       403
     │   ├── NotFound               404 (also an unknown source)
     │   ├── Conflict               409 (e.g. a status change the conversation does not allow)
+    │   │   └── GuardsRefused      409: the reply guards stopped a reply (their report rides along)
     │   └── PayloadTooLarge        413
     ├── ChannelError               delivering to a platform failed
     │   ├── RateLimited            retry after ``retry_after`` seconds
     │   ├── PlatformUnavailable    not sent; safe to retry
-    │   └── DeliveryRejected       the platform said no; retrying will not help
+    │   ├── DeliveryRejected       the platform said no; retrying will not help
+    │   └── DeliveryUnknown        maybe sent: without an idempotency key, a person checks first
     └── ConfigError                settings or files are wrong; fail fast at start
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -89,6 +91,17 @@ class Conflict(InputError):
     status_code = 409
 
 
+class GuardsRefused(Conflict):
+    """The reply guards stopped a reply: blocked until edited, or warnings not acknowledged.
+
+    ``report`` is the guards' report in its JSON form, so the caller sees every finding.
+    """
+
+    def __init__(self, message: str, *, report: Mapping[str, object]):
+        super().__init__(message)
+        self.report = dict(report)
+
+
 class PayloadTooLarge(InputError):
     """The body is over the configured limit."""
 
@@ -113,6 +126,14 @@ class PlatformUnavailable(ChannelError):
 
 class DeliveryRejected(ChannelError):
     """The platform refused the message for good; retrying will not help."""
+
+
+class DeliveryUnknown(ChannelError):
+    """The request reached the platform but no clear answer came back (e.g. a read timeout).
+
+    The message may have been posted. Where the platform honours no idempotency key, sending
+    it again could post it twice, so the reply waits for an agent to look instead.
+    """
 
 
 class ConfigError(OtklikError):

@@ -140,7 +140,7 @@ def test_sources_are_for_admins_and_secrets_shown_once(api: tuple[LiveServer, ht
     assert created.status_code == 201
     assert len(created.json()["secret"]) >= 32
     assert admin.get("/api/v1/sources").json() == [
-        {"name": "crm", "kind": "generic", "callback_url": "https://crm.example/hook", "secret": None}
+        {"name": "crm", "kind": "generic", "callback_url": "https://crm.example/hook", "secret": None, "settings": {}}
     ]
     assert admin.post("/api/v1/sources", json={"name": "crm"}).status_code == 409
     assert admin.post("/api/v1/sources", json={"name": "Bad Name!"}).status_code == 422

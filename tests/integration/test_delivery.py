@@ -30,7 +30,12 @@ def test_reply_is_signed_retried_on_5xx_and_429_and_sent_once(services: Services
         0
     ].conversation_id
     reply = send_reply(
-        conv, "Pani Anno, paczka 88213 jest już w paczkomacie KRA01M.", actor=actor, uow_factory=services.uow, clock=services.clock
+        conv,
+        "Pani Anno, paczka 88213 jest już w paczkomacie KRA01M.",
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+        guards=services.guards,
     )
     assert reply.delivery_state.value == "queued"
     callback.script = [(503, {}, b"busy"), (429, {"retry-after": "120"}, b""), (200, {}, b'{"external_id": "fb-777"}')]
@@ -64,7 +69,12 @@ def test_rejected_reply_fails_visibly_and_can_be_retried_by_an_agent(services: S
     actor = make_actor(services)
     conv = ingest_items([make_draft(source="shop", lang="en")], uow=services.uow(), clock=services.clock)[0].conversation_id
     reply = send_reply(
-        conv, "So sorry about order 5521, a replacement ships today.", actor=actor, uow_factory=services.uow, clock=services.clock
+        conv,
+        "So sorry about order 5521, a replacement ships today.",
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+        guards=services.guards,
     )
     callback.script = [(400, {}, b'{"error": "thread closed"}')]
     with httpx.Client() as client:
@@ -83,7 +93,9 @@ def test_unreachable_callback_gives_up_after_max_attempts(services: Services) ->
     add_source("shop", uow_factory=services.uow, clock=services.clock, secret="cb", callback_url="http://127.0.0.1:9/closed")
     actor = make_actor(services)
     conv = ingest_items([make_draft(source="shop", lang="ru")], uow=services.uow(), clock=services.clock)[0].conversation_id
-    reply = send_reply(conv, "Анна, проверяем ваш заказ 4471.", actor=actor, uow_factory=services.uow, clock=services.clock)
+    reply = send_reply(
+        conv, "Анна, проверяем ваш заказ 4471.", actor=actor, uow_factory=services.uow, clock=services.clock, guards=services.guards
+    )
     with httpx.Client() as client:
         outcomes = []
         for _ in range(4):
@@ -105,7 +117,15 @@ def test_two_workers_never_claim_the_same_job(services: Services) -> None:
     add_source("shop", uow_factory=services.uow, clock=services.clock, secret="cb", callback_url="http://127.0.0.1:9/x")
     drafts = [make_draft(source="shop", author_id=f"u{i}") for i in range(40)]
     for outcome in ingest_items(drafts, uow=services.uow(), clock=services.clock):
-        send_reply(outcome.conversation_id, f"Reply number {outcome.item_id}", actor=actor, uow_factory=services.uow, clock=services.clock)
+        send_reply(
+            outcome.conversation_id,
+            f"Reply number {outcome.item_id}",
+            actor=actor,
+            uow_factory=services.uow,
+            clock=services.clock,
+            guards=services.guards,
+            acknowledge=True,
+        )
     now = services.clock.now()
     claimed: list[list[int]] = [[], []]
     barrier = threading.Barrier(2)

@@ -29,7 +29,8 @@ def test_reply_sent_through_the_api_reaches_the_callback(tmp_path: Path, db_url:
     try:
         client = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"})
         reply = client.post(
-            f"/api/v1/conversations/{conv.conversation_id}/replies", json={"text": "Анна, заказ #4471 приедет завтра."}
+            f"/api/v1/conversations/{conv.conversation_id}/replies",
+            json={"text": "Анна, простите за долгое ожидание! Заказ #4471 приедет завтра до 18:00, а за задержку дарим промокод на 500 ₽."},
         ).json()
         deadline = time.monotonic() + 10
         state = reply["delivery_state"]

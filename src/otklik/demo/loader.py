@@ -25,6 +25,8 @@ from otklik.store import tables as t
 
 TEAM_BY_LANGUAGE = {"ru": "Care RU", "uk": "Care RU", "pl": "Care PL", "en": "Care EN"}
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105 - the demo's published login, not a secret
+#: The demo brand's voice: Вы in Russian, ty in Polish (the reply guards hold replies to it).
+DEMO_GUARD_ADDRESS = {"ru": "vy", "pl": "ty"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +91,15 @@ def fill_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSu
             elif step.thread in conversation_of:
                 conversation_id = conversation_of[step.thread]
                 if step.kind == "reply" and step.text:
+                    # The demo's history is what its agents sent: over any warnings, as they did.
                     sent = replies.send_reply(
                         conversation_id,
                         step.text,
                         actor=actor,
                         uow_factory=services.uow,
                         clock=clock,
+                        guards=services.guards,
+                        acknowledge=True,
                     )
                     # The demo's sources have no callback: their agents posted by hand.
                     replies.mark_posted_by_hand(sent.id, actor=actor, uow_factory=services.uow, clock=clock)

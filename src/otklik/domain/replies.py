@@ -1,4 +1,4 @@
-"""Replies: what an agent sends, with its delivery state."""
+"""Replies: what an agent sends, with its guard check and its delivery state."""
 
 from __future__ import annotations
 
@@ -22,6 +22,28 @@ RETRYABLE = frozenset({DeliveryState.FAILED})
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyCheck:
+    """What the reply guards said of a reply when it was sent, kept with it for audit.
+
+    ``findings`` maps each rule tripped (``guard.code``) to its severity; ``acknowledged``
+    lists the warnings the agent sent over, ``acknowledged_by``/``_at`` say who and when.
+    ``report`` is the guards' whole report (flags with their spans, closest past replies).
+    """
+
+    reply_id: int
+    verdict: str
+    near_duplicate: bool
+    similarity: float | None
+    findings: dict[str, str]
+    report: dict[str, object]
+    team_id: int | None = None
+    gesture: str | None = None
+    acknowledged: tuple[str, ...] = ()
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A reply an agent wrote in a conversation."""
 
@@ -37,6 +59,7 @@ class Reply:
     last_error: str | None = None
     delivered_at: datetime | None = None
     external_id: str | None = None
+    check: ReplyCheck | None = None  # what the guards said when it was sent (None before they existed)
 
     def delivered(self, *, external_id: str | None, at: datetime) -> Reply:
         """The platform took the reply."""

@@ -6,13 +6,15 @@ brand's :class:`GuardConfig`, and whether sending is clean, needs an acknowledge
 is blocked. :class:`ReplyIndex` holds one brand's past replies for the scripted guard.
 """
 
-from otklik.guards.context import DEFAULT_SEVERITIES, Draft, GuardConfig, ReplyContext
+from otklik.guards.context import ADDRESS_CHOICES, DEFAULT_SEVERITIES, RULES, Draft, GuardConfig, ReplyContext, parse_severities
 from otklik.guards.findings import Finding, Guard, Severity, Span
 from otklik.guards.index import Match, PastReply, QueryResult, ReplyIndex
 from otklik.guards.report import Flag, GuardReport, Verdict, check_reply
 
 __all__ = [
+    "ADDRESS_CHOICES",
     "DEFAULT_SEVERITIES",
+    "RULES",
     "Draft",
     "Finding",
     "Flag",
@@ -28,4 +30,5 @@ __all__ = [
     "Span",
     "Verdict",
     "check_reply",
+    "parse_severities",
 ]

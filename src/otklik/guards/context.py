@@ -74,6 +74,36 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = {
     "language.mixed_language": Severity.HINT,
 }
 
+#: Every rule each guard reports, as ``guard.code`` names it in severities and reports.
+RULES: Mapping[Guard, tuple[str, ...]] = {
+    Guard.SCRIPTED: ("near_duplicate",),
+    Guard.PERSONAL: ("not_personal", "ignored_specifics", "no_name"),
+    Guard.TONE: ("blame", "argue", "sarcasm", "personal", "shouting", "address"),
+    Guard.EMPATHY: ("no_acknowledgement", "no_thanks"),
+    Guard.LANGUAGE: ("wrong_language", "mixed_language"),
+    Guard.LENGTH: ("too_long",),
+    Guard.LATE: ("no_apology", "no_gesture"),
+}
+
+
+def parse_severities(overrides: Mapping[str, str]) -> dict[str, Severity]:
+    """:data:`DEFAULT_SEVERITIES` with a brand's ``overrides`` (``{"tone": "block", "personal.no_name": "warn"}``).
+
+    Raises ``ValueError`` naming every key that is not a guard or one of its rules and every
+    value that is not a severity, so a typo fails at start instead of being ignored.
+    """
+    rules = {f"{guard.value}.{code}" for guard, codes in RULES.items() for code in codes}
+    names = {guard.value for guard in Guard}
+    levels = {s.value for s in Severity}
+    problems = [f"unknown guard or rule {key!r}" for key in overrides if key not in names and key not in rules]
+    problems += [
+        f"{key!r}: severity {value!r} is not one of {', '.join(sorted(levels))}" for key, value in overrides.items() if value not in levels
+    ]
+    if problems:
+        raise ValueError("; ".join(problems) + f" (guards: {', '.join(sorted(names))}; rules: guard.code, e.g. tone.blame)")
+    return {**DEFAULT_SEVERITIES, **{key: Severity(value) for key, value in overrides.items()}}
+
+
 #: Channels where addressing the person by name is the custom (on X and Mastodon the reply
 #: already starts with their @handle).
 NAME_CHANNELS = frozenset({"telegram", "vk", "facebook", "instagram", "email", "google_reviews", "whatsapp", "review"})

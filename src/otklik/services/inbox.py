@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -194,10 +194,12 @@ def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowF
     with uow_factory(write=False) as uow:
         conversation = access_conversation(actor, conversation_id, uow)
         team = uow.teams.get(conversation.team_id) if conversation.team_id else None
+        replies = uow.replies.for_conversation(conversation_id)
+        checks = uow.reply_checks.for_replies([r.id for r in replies])
         return ConversationView(
             conversation=conversation,
             items=uow.items.for_conversation(conversation_id),
-            replies=uow.replies.for_conversation(conversation_id),
+            replies=[replace(r, check=checks.get(r.id)) for r in replies],
             events=uow.events.for_conversation(conversation_id),
             agent_names={a.id: a.name for a in uow.agents.all()},
             team_name=team.name if team else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, CursorResult, RowMapping, func, insert, select, update
 
@@ -12,7 +12,7 @@ from otklik.domain.agents import Agent, Role, Team
 from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
-from otklik.domain.replies import DeliveryState, Reply
+from otklik.domain.replies import DeliveryState, Reply, ReplyCheck
 from otklik.store import tables as t
 
 
@@ -300,6 +300,72 @@ class ReplyRepository(_Repository):
         return [_reply(r) for r in rows]
 
 
+class ReplyCheckRepository(_Repository):
+    """The guards' verdict on each sent reply, with its findings and acknowledgement."""
+
+    def add(self, check: ReplyCheck) -> None:
+        """Store the check of a reply just sent, and a row per rule it tripped."""
+        self.connection.execute(
+            insert(t.reply_checks).values(
+                reply_id=check.reply_id,
+                verdict=check.verdict,
+                near_duplicate=check.near_duplicate,
+                similarity=check.similarity,
+                team_id=check.team_id,
+                gesture=check.gesture,
+                report=check.report,
+                acknowledged_by=check.acknowledged_by,
+                acknowledged_at=check.acknowledged_at,
+            )
+        )
+        if check.findings:
+            self.connection.execute(
+                insert(t.reply_findings),
+                [
+                    {"reply_id": check.reply_id, "code": code, "severity": severity, "acknowledged": code in check.acknowledged}
+                    for code, severity in sorted(check.findings.items())
+                ],
+            )
+
+    def for_replies(self, reply_ids: Sequence[int]) -> dict[int, ReplyCheck]:
+        """The checks of these replies, by reply id (replies sent before the guards have none)."""
+        if not reply_ids:
+            return {}
+        ids = list(reply_ids)
+        findings: dict[int, list[RowMapping]] = {}
+        for row in self.connection.execute(
+            select(t.reply_findings).where(t.reply_findings.c.reply_id.in_(ids)).order_by(t.reply_findings.c.code)
+        ).mappings():
+            findings.setdefault(row["reply_id"], []).append(row)
+        rows = self.connection.execute(select(t.reply_checks).where(t.reply_checks.c.reply_id.in_(ids))).mappings()
+        return {
+            r["reply_id"]: ReplyCheck(
+                reply_id=r["reply_id"],
+                verdict=r["verdict"],
+                near_duplicate=r["near_duplicate"],
+                similarity=r["similarity"],
+                findings={f["code"]: f["severity"] for f in findings.get(r["reply_id"], [])},
+                report=r["report"],
+                team_id=r["team_id"],
+                gesture=r["gesture"],
+                acknowledged=tuple(f["code"] for f in findings.get(r["reply_id"], []) if f["acknowledged"]),
+                acknowledged_by=r["acknowledged_by"],
+                acknowledged_at=r["acknowledged_at"],
+            )
+            for r in rows
+        }
+
+
+class ClaimedJob(NamedTuple):
+    """A delivery job the caller now holds the lease of."""
+
+    id: int
+    reply_id: int
+    attempts: int
+    #: An earlier claim's lease ran out without an outcome (its process died mid-send).
+    interrupted: bool
+
+
 class OutboxRepository(_Repository):
     """Delivery jobs for the worker."""
 
@@ -317,14 +383,20 @@ class OutboxRepository(_Repository):
         return _new_id(result)
 
     def claim_due(self, *, now: datetime, lease_until: datetime, limit: int, skip_locked: bool) -> list[tuple[int, int, int]]:
-        """Claim due jobs: mark them leased and return ``(job id, reply id, attempts)``.
+        """Claim due jobs: mark them leased and return ``(job id, reply id, attempts)``."""
+        return [(j.id, j.reply_id, j.attempts) for j in self.claim(now=now, lease_until=lease_until, limit=limit, skip_locked=skip_locked)]
+
+    def claim(self, *, now: datetime, lease_until: datetime, limit: int, skip_locked: bool) -> list[ClaimedJob]:
+        """Claim due jobs: mark them leased and return them.
 
         On PostgreSQL rows are locked with ``SKIP LOCKED`` so many workers share the queue;
-        on SQLite the caller's ``BEGIN IMMEDIATE`` already makes this the only writer.
+        on SQLite the caller's ``BEGIN IMMEDIATE`` already makes this the only writer. A job
+        whose earlier lease ran out without an outcome is ``interrupted``: its last attempt
+        may or may not have reached the platform.
         """
         o = t.outbox.c
         query = (
-            select(o.id, o.reply_id, o.attempts)
+            select(o.id, o.reply_id, o.attempts, o.claimed_until)
             .where(o.state == "pending", o.next_attempt_at <= now)
             .where((o.claimed_until.is_(None)) | (o.claimed_until < now))
             .order_by(o.next_attempt_at, o.id)
@@ -335,7 +407,7 @@ class OutboxRepository(_Repository):
         rows = list(self.connection.execute(query))
         if rows:
             self.connection.execute(update(t.outbox).where(o.id.in_([r.id for r in rows])).values(claimed_until=lease_until))
-        return [(r.id, r.reply_id, r.attempts) for r in rows]
+        return [ClaimedJob(r.id, r.reply_id, r.attempts, r.claimed_until is not None) for r in rows]
 
     def finish(self, job_id: int, *, state: str, attempts: int, error: str | None) -> None:
         """Close a job as ``done`` or ``dead``."""
@@ -495,7 +567,7 @@ class TokenRepository(_Repository):
 
 
 class SourceRepository(_Repository):
-    """Configured generic sources: their secrets and callback URLs."""
+    """Configured sources (generic senders and platform channels): secrets, callback URLs, settings."""
 
     def get(self, name: str) -> RowMapping | None:
         """A source's row by name."""
@@ -509,6 +581,7 @@ class SourceRepository(_Repository):
         secret: str,
         callback_url: str | None,
         at: datetime,
+        config: dict[str, Any] | None = None,
     ) -> int:
         """Store a new source."""
         result = self.connection.execute(
@@ -518,17 +591,22 @@ class SourceRepository(_Repository):
                 secret=secret,
                 callback_url=callback_url,
                 created_at=at,
+                config=config or {},
             )
         )
         return _new_id(result)
 
-    def update(self, name: str, *, secret: str | None = None, callback_url: str | None = None) -> None:
-        """Change a source's secret or callback URL."""
+    def update(
+        self, name: str, *, secret: str | None = None, callback_url: str | None = None, config: dict[str, Any] | None = None
+    ) -> None:
+        """Change a source's secret, callback URL or channel settings."""
         values: dict[str, Any] = {}
         if secret is not None:
             values["secret"] = secret
         if callback_url is not None:
             values["callback_url"] = callback_url or None
+        if config is not None:
+            values["config"] = config
         if values:
             self.connection.execute(update(t.sources).where(t.sources.c.name == name).values(**values))
 

@@ -99,6 +99,8 @@ sources = Table(
     Column("secret", String(400), nullable=False),
     Column("callback_url", String(2000), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Per-kind settings of a channel (a bot token, polling or webhook…); may hold secrets.
+    Column("config", JSON, nullable=False, server_default="{}"),
 )
 
 conversations = Table(
@@ -210,6 +212,33 @@ replies = Table(
 )
 Index("ix_replies_conversation", replies.c.conversation_id, replies.c.created_at)
 Index("ix_replies_external_id", replies.c.external_id)
+# The guards' index is built from the recent replies; reports read replies by period.
+Index("ix_replies_created", replies.c.created_at)
+
+# What the reply guards said of each reply when it was sent, and who sent it over warnings.
+reply_checks = Table(
+    "reply_checks",
+    metadata,
+    Column("reply_id", Id, ForeignKey("replies.id"), primary_key=True, autoincrement=False),
+    Column("verdict", String(20), nullable=False),  # clean | acknowledge (blocked replies are never stored)
+    Column("near_duplicate", Boolean, nullable=False),  # the scripted guard flagged it: the scriptedness figure
+    Column("similarity", Float, nullable=True),  # to the closest past reply, when there was one
+    Column("team_id", Id, ForeignKey("teams.id"), nullable=True),  # the sender's team then
+    Column("gesture", String(300), nullable=True),  # the gesture the agent chose, if any
+    Column("report", JSON, nullable=False),
+    Column("acknowledged_by", String(100), nullable=True),
+    Column("acknowledged_at", UtcDateTime(), nullable=True),
+)
+
+# Each rule a sent reply tripped (one row per reply and rule): the guards' hit counts.
+reply_findings = Table(
+    "reply_findings",
+    metadata,
+    Column("reply_id", Id, ForeignKey("replies.id"), primary_key=True, autoincrement=False),
+    Column("code", String(60), primary_key=True),  # guard.code, e.g. tone.blame
+    Column("severity", String(10), nullable=False),
+    Column("acknowledged", Boolean, nullable=False),  # a warning the agent sent over
+)
 
 # Outbound work the worker delivers after commit; a row per attempt series.
 outbox = Table(

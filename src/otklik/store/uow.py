@@ -13,6 +13,7 @@ from otklik.store.repositories import (
     EventRepository,
     ItemRepository,
     OutboxRepository,
+    ReplyCheckRepository,
     ReplyRepository,
     SourceRepository,
     TeamRepository,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.items = ItemRepository(connection)
         self.conversations = ConversationRepository(connection)
         self.replies = ReplyRepository(connection)
+        self.reply_checks = ReplyCheckRepository(connection)
         self.outbox = OutboxRepository(connection)
         self.events = EventRepository(connection)
         self.agents = AgentRepository(connection)

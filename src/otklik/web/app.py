@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +20,16 @@ from otklik.web.ui.views import router as ui_router
 from otklik.worker.runner import Worker
 
 STATIC = Path(__file__).parent / "ui" / "static"
+log = logging.getLogger(__name__)
+
+
+def _warm_guards(services: Services) -> None:
+    try:
+        built = services.guards.warm(uow_factory=services.uow, clock=services.clock)
+    except Exception:  # a failed warm-up only means the first checks build the indexes themselves
+        log.exception("building the reply guards' indexes at start failed")
+        return
+    log.info("reply guards: %d account indexes built", built)
 
 
 def create_app(
@@ -34,6 +46,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Record the response schema's version now, so no request has to write it.
         _ = services.schema
+        # Build the reply guards' indexes in the background: agents' first checks need not wait.
+        threading.Thread(target=_warm_guards, args=(services,), name="otklik-guards-warm", daemon=True).start()
         services.writer.start()
         worker = Worker(services) if with_worker else None
         if worker is not None:

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from otklik.errors import InputError, InvalidPayload, OtklikError
+from otklik.errors import GuardsRefused, InputError, InvalidPayload, OtklikError
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ def error_payload(exc: InputError) -> dict[str, object]:
     error: dict[str, object] = {"status": exc.status_code, "reason": str(exc)}
     if isinstance(exc, InvalidPayload) and exc.problems:
         error["problems"] = [{"loc": p.loc, "message": p.message} for p in exc.problems]
+    if isinstance(exc, GuardsRefused):
+        error["guards"] = exc.report
     return {"error": error}
 
 

@@ -1,9 +1,11 @@
-"""``/hooks/generic/{source}``: verify, parse, store (group commit), then answer.
+"""``/hooks/generic/{source}`` and ``/hooks/telegram/{source}``: verify, parse, store, then answer.
 
-Webhooks are the hottest path, so :class:`FastHooks` answers them as a plain ASGI
+Webhooks are the hottest path, so :class:`FastHooks` answers generic ones as a plain ASGI
 middleware in front of the routing stack; the FastAPI route below describes the same
 endpoint in the OpenAPI document and serves it when the middleware is not installed. Both
-call :func:`accept_generic`, and errors take the one documented shape.
+call :func:`accept_generic`, and errors take the one documented shape. Platform webhooks
+(Telegram) go through :func:`accept_channel`: the source's channel verifies and parses,
+and the answer comes after the commit, so the platform redelivers whatever was not stored.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otklik.bootstrap import Services
-from otklik.channels import generic
-from otklik.errors import FieldProblem, InputError, InvalidPayload, PayloadTooLarge
+from otklik.channels import generic, telegram
+from otklik.channels.base import ChannelContext
+from otklik.channels.registry import build_channel
+from otklik.errors import FieldProblem, InputError, InvalidPayload, NotFound, PayloadTooLarge
 from otklik.web.deps import ServicesDep
 from otklik.web.errors import error_payload
 
@@ -156,4 +160,54 @@ async def receive_generic(source: str, request: Request, services: ServicesDep) 
     """Store items sent by a configured source; answered only after they are committed."""
     body = await read_limited(request, services.settings.max_body_bytes)
     status, answer = await accept_generic(source, request.headers, body, services)
+    return JSONResponse(answer, status_code=status)
+
+
+async def accept_channel(kind: str, source: str, headers: Mapping[str, str], body: bytes, services: Services) -> tuple[int, dict[str, Any]]:
+    """Verify, parse and store one platform webhook; the status and the JSON answer.
+
+    An update with nothing for the desk (a group's chatter, a bot's message…) is answered
+    200 ``ignored``, so the platform does not send it again; bad input raises the error tree
+    and nothing is stored.
+    """
+    config = services.source_configs.cached(source)
+    if config is None:
+        config = await run_in_threadpool(services.source_configs.get, source)
+    if config.kind != kind:
+        raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
+    context = ChannelContext(brand_keywords=services.settings.brand_keywords, max_batch_items=services.settings.max_batch_items)
+    channel = build_channel(config, context)
+    channel.verify(headers, body)
+    drafts = channel.parse(body)
+    if not drafts:
+        return 200, {"status": "ignored"}
+    outcomes = await asyncio.wrap_future(services.writer.submit(drafts))
+    results = [
+        {
+            "status": "duplicate" if o.duplicate else "stored",
+            "item_id": o.item_id,
+            "conversation_id": o.conversation_id,
+            "duplicate": o.duplicate,
+        }
+        for o in outcomes
+    ]
+    return 200, results[0] if len(results) == 1 else {"status": "stored", "results": results}
+
+
+@router.post(
+    "/telegram/{source}",
+    summary="Receive Telegram updates (Bot API webhook)",
+    responses={
+        200: {"description": "The update is stored (or was already), or holds nothing for the desk (`ignored`)."},
+        400: {"description": "Not JSON."},
+        401: {"description": "Missing or wrong X-Telegram-Bot-Api-Secret-Token."},
+        404: {"description": "No Telegram source of that name."},
+        413: {"description": "Body too large."},
+        422: {"description": "Not a Bot API update (fields named)."},
+    },
+)
+async def receive_telegram(source: str, request: Request, services: ServicesDep) -> JSONResponse:
+    """Store the message in one Telegram update; answered only after it is committed."""
+    body = await read_limited(request, services.settings.max_body_bytes)
+    status, answer = await accept_channel(telegram.KIND, source, request.headers, body, services)
     return JSONResponse(answer, status_code=status)

@@ -123,6 +123,7 @@ def test_context_rules() -> None:
 
 def test_public_surface_is_pinned() -> None:
     assert sorted(otklik.guards.__all__) == [
+        "ADDRESS_CHOICES",
         "DEFAULT_SEVERITIES",
         "Draft",
         "Finding",
@@ -133,12 +134,14 @@ def test_public_surface_is_pinned() -> None:
         "Match",
         "PastReply",
         "QueryResult",
+        "RULES",
         "ReplyContext",
         "ReplyIndex",
         "Severity",
         "Span",
         "Verdict",
         "check_reply",
+        "parse_severities",
     ]
     for name in otklik.guards.__all__:
         assert getattr(otklik.guards, name) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -9,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.errors import InvalidPayload
-from otklik.services import actions, replies, triage
+from otklik.services import actions, guards, replies, reports, triage
 from otklik.services.access import require_admin
 from otklik.services.auth import create_token
 from otklik.services.inbox import InboxFilters, conversation_detail, list_inbox
@@ -19,6 +20,9 @@ from otklik.web.api.schemas import (
     AssignBody,
     ConversationOut,
     ConversationStateOut,
+    GuardCheckBody,
+    GuardReportOut,
+    GuardsReportOut,
     IgnoreBody,
     InboxOut,
     ReplyCreate,
@@ -122,8 +126,41 @@ async def post_reply(conversation_id: Id, body: ReplyCreate, actor: ApiActorDep,
         actor=actor,
         uow_factory=services.uow,
         clock=services.clock,
+        guards=services.guards,
+        acknowledge=body.acknowledge,
+        gesture=body.gesture,
     )
     return ReplyOut.of(reply)
+
+
+@router.post("/guards/check", response_model=GuardReportOut, summary="Check a draft with the reply guards")
+async def post_guard_check(body: GuardCheckBody, actor: ApiActorDep, services: ServicesDep) -> GuardReportOut:
+    """What the guards say of a draft in a conversation: verdict, findings with spans, closest past replies. Nothing is stored."""
+    report = await run_in_threadpool(
+        guards.check_draft,
+        body.conversation_id,
+        body.text,
+        actor=actor,
+        uow_factory=services.uow,
+        clock=services.clock,
+        guards=services.guards,
+        gesture=body.gesture,
+    )
+    return GuardReportOut.of(report)
+
+
+@router.get("/reports/guards", response_model=GuardsReportOut, summary="Scriptedness and the guards' hit counts over a period")
+async def get_guards_report(
+    actor: ApiActorDep,
+    services: ServicesDep,
+    start: Annotated[date | None, Query(alias="from", description="first day (UTC), YYYY-MM-DD; default: 8 weeks before `to`")] = None,
+    end: Annotated[date | None, Query(alias="to", description="last day (UTC), YYYY-MM-DD; default: today")] = None,
+) -> GuardsReportOut:
+    """Per week: the share of sent replies that were near-duplicates, for the desk, each agent and each team; and hit counts per rule."""
+    del actor
+    first, last = reports.default_period(end or services.clock.now().date())
+    report = await run_in_threadpool(reports.guards_report, start or first, last, uow_factory=services.uow)
+    return GuardsReportOut.of(report)
 
 
 @router.post("/conversations/{conversation_id}/assign", response_model=ConversationStateOut)
@@ -309,9 +346,12 @@ async def post_token(body: TokenCreate, actor: ApiActorDep, services: ServicesDe
 
 @router.get("/sources", response_model=list[SourceOut], summary="Configured sources (admins)")
 def get_sources(actor: ApiActorDep, services: ServicesDep) -> list[SourceOut]:
-    """Every generic source, without secrets."""
+    """Every source, without secrets (a channel's secret settings are masked)."""
     require_admin(actor)
-    return [SourceOut(name=i.name, kind=i.kind, callback_url=i.callback_url) for i in list_sources(uow_factory=services.uow)]
+    return [
+        SourceOut(name=i.name, kind=i.kind, callback_url=i.callback_url, settings=i.settings)
+        for i in list_sources(uow_factory=services.uow)
+    ]
 
 
 @router.post("/sources", response_model=SourceOut, status_code=201, summary="Configure a source (admins)")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from otklik.domain.events import Event
 from otklik.domain.items import Item
-from otklik.domain.replies import Reply
+from otklik.domain.replies import Reply, ReplyCheck
+from otklik.guards import GuardReport
+from otklik.services.guards import report_json
 from otklik.services.inbox import ConversationView, InboxPage
+from otklik.services.reports import GuardHit, GuardsReport, ScriptedRow
 from otklik.services.triage import ActiveSchema
 from otklik.triage import Kind, Sentiment
 from otklik.web.params import MAX_ID
@@ -24,6 +27,63 @@ class ReplyCreate(BaseModel):
     """A reply to send."""
 
     text: str = Field(min_length=1, max_length=10_000)
+    acknowledge: bool = Field(
+        False, description="send over the guards' warnings; recorded with the reply (a blocked reply is refused anyway)"
+    )
+    gesture: str | None = Field(None, max_length=300, description="what the reply offers for a late answer (a discount, a code, a refund)")
+
+
+class GuardCheckBody(BaseModel):
+    """A draft to check in a conversation."""
+
+    conversation_id: Id
+    text: str = Field(min_length=1, max_length=10_000)
+    gesture: str | None = Field(None, max_length=300, description="the gesture the reply will offer, if any")
+
+
+class GuardSpanOut(BaseModel):
+    """Words a finding points at: ``text[start:end]`` of the draft, or of customer message ``message``."""
+
+    start: int
+    end: int
+    text: str
+    source: Literal["draft", "customer"]
+    message: int = Field(description="index into the customer's unanswered messages, oldest first, when source is customer")
+
+
+class GuardFlagOut(BaseModel):
+    """One finding and the severity the brand gives it."""
+
+    guard: str
+    code: str
+    severity: Literal["hint", "warn", "block"]
+    message: str
+    spans: list[GuardSpanOut]
+    details: dict[str, Any]
+
+
+class PastReplyOut(BaseModel):
+    """A past reply of the account close to the draft."""
+
+    reply_id: int
+    similarity: float = Field(description="Jaccard similarity of the masked texts, 0–1")
+    sent_at: datetime
+    text: str
+
+
+class GuardReportOut(BaseModel):
+    """What the guards say of a draft."""
+
+    verdict: Literal["clean", "acknowledge", "blocked"] = Field(description="clean (hints only), acknowledge (warnings) or blocked")
+    flags: list[GuardFlagOut] = Field(description="findings, most severe first")
+    closest_past_replies: list[PastReplyOut]
+    recent_near_identical: dict[str, int] = Field(description="near-identical replies sent in the last N days, by N")
+    guards_run: list[str]
+
+    @classmethod
+    def of(cls, report: GuardReport) -> GuardReportOut:
+        """From the guards' report."""
+        return cls.model_validate(report_json(report))
 
 
 class AssignBody(BaseModel):
@@ -177,8 +237,44 @@ class ItemOut(BaseModel):
         )
 
 
+class AcknowledgementOut(BaseModel):
+    """Who sent a reply over the guards' warnings, when, and which."""
+
+    by: str
+    at: datetime
+    codes: list[str]
+
+
+class ReplyGuardsOut(BaseModel):
+    """What the guards said of a reply when it was sent."""
+
+    verdict: str
+    near_duplicate: bool
+    similarity: float | None = Field(description="to the closest past reply of the account, when there was one")
+    findings: dict[str, str] = Field(description="severity by rule (guard.code)")
+    acknowledged: AcknowledgementOut | None
+    gesture: str | None
+    report: dict[str, Any] = Field(description="the whole report as sent, with what the guards read (context)")
+
+    @classmethod
+    def of(cls, check: ReplyCheck) -> ReplyGuardsOut:
+        """From the stored check."""
+        acknowledged = None
+        if check.acknowledged_by is not None and check.acknowledged_at is not None:
+            acknowledged = AcknowledgementOut(by=check.acknowledged_by, at=check.acknowledged_at, codes=list(check.acknowledged))
+        return cls(
+            verdict=check.verdict,
+            near_duplicate=check.near_duplicate,
+            similarity=check.similarity,
+            findings=check.findings,
+            acknowledged=acknowledged,
+            gesture=check.gesture,
+            report=check.report,
+        )
+
+
 class ReplyOut(BaseModel):
-    """A reply and its delivery state."""
+    """A reply, its delivery state and its guard check."""
 
     id: int
     conversation_id: int
@@ -190,6 +286,7 @@ class ReplyOut(BaseModel):
     last_error: str | None
     delivered_at: datetime | None
     external_id: str | None
+    guards: ReplyGuardsOut | None = Field(description="null for replies sent before the guards existed")
 
     @classmethod
     def of(cls, reply: Reply) -> ReplyOut:
@@ -205,6 +302,7 @@ class ReplyOut(BaseModel):
             last_error=reply.last_error,
             delivered_at=reply.delivered_at,
             external_id=reply.external_id,
+            guards=ReplyGuardsOut.of(reply.check) if reply.check is not None else None,
         )
 
 
@@ -335,6 +433,8 @@ class SourceOut(BaseModel):
     kind: str
     callback_url: str | None
     secret: str | None = None
+    #: A channel's settings (mode, bot…), with secrets masked; empty for generic sources.
+    settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class TriageCorrection(BaseModel):
@@ -422,3 +522,81 @@ class SchemaVersionOut(BaseModel):
     digest: str
     loaded_at: datetime
     loaded_by: str
+
+
+class WeekFigureOut(BaseModel):
+    """Replies sent in one week (its Monday) and the near-duplicates among them."""
+
+    week: date
+    sent: int
+    near_duplicates: int
+    share: float | None = Field(description="near_duplicates / sent; null when nothing was sent")
+
+
+class ScriptedRowOut(BaseModel):
+    """Scriptedness of the desk, an agent or a team over the period, week by week."""
+
+    id: int | None
+    name: str
+    sent: int
+    near_duplicates: int
+    share: float | None
+    weeks: list[WeekFigureOut]
+
+    @classmethod
+    def of(cls, row: ScriptedRow) -> ScriptedRowOut:
+        """From the read side's row."""
+        return cls(
+            id=row.id,
+            name=row.name,
+            sent=row.sent,
+            near_duplicates=row.near_duplicates,
+            share=row.share,
+            weeks=[WeekFigureOut(week=w.week, sent=w.sent, near_duplicates=w.near_duplicates, share=w.share) for w in row.weeks],
+        )
+
+
+class GuardHitOut(BaseModel):
+    """Sent replies that tripped one rule at one severity."""
+
+    guard: str
+    code: str
+    severity: str
+    replies: int
+    acknowledged: int = Field(description="of those, sent over the warning knowingly")
+
+    @classmethod
+    def of(cls, hit: GuardHit) -> GuardHitOut:
+        """From the read side's hit count."""
+        return cls(guard=hit.guard, code=hit.code, severity=hit.severity, replies=hit.replies, acknowledged=hit.acknowledged)
+
+
+class GuardsReportOut(BaseModel):
+    """The reply guards over a period: scriptedness per week (desk, agents, teams) and hit counts."""
+
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    checked: int = Field(description="replies sent with a guard check in the period")
+    near_duplicates: int
+    share: float | None
+    acknowledged: int = Field(description="replies sent over warnings")
+    desk: ScriptedRowOut
+    agents: list[ScriptedRowOut]
+    teams: list[ScriptedRowOut]
+    hits: list[GuardHitOut]
+
+    @classmethod
+    def of(cls, report: GuardsReport) -> GuardsReportOut:
+        """From the read side's report."""
+        return cls(
+            start=report.start,
+            end=report.end,
+            checked=report.checked,
+            near_duplicates=report.near_duplicates,
+            share=report.share,
+            acknowledged=report.acknowledged,
+            desk=ScriptedRowOut.of(report.desk),
+            agents=[ScriptedRowOut.of(r) for r in report.agents],
+            teams=[ScriptedRowOut.of(r) for r in report.teams],
+            hits=[GuardHitOut.of(h) for h in report.hits],
+        )

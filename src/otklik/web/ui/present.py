@@ -114,7 +114,12 @@ def _name(agent_names: dict[int, str], value: object) -> str:
 def _reply_queued(data: dict[str, object]) -> str:
     if data.get("retry"):
         return "reply queued again for delivery"
-    return "reply to post by hand" if data.get("delivery") == "manual" else "reply queued for delivery"
+    what = "reply to post by hand" if data.get("delivery") == "manual" else "reply queued for delivery"
+    acknowledged = data.get("acknowledged")
+    if isinstance(acknowledged, list) and acknowledged:
+        # The audit shows an override: the warnings the agent sent over.
+        what += " — sent over warnings: " + ", ".join(str(code) for code in acknowledged)
+    return what
 
 
 def _triaged(data: dict[str, object]) -> str:

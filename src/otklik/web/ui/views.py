@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -26,14 +27,15 @@ from otklik.bootstrap import Services
 from otklik.domain.conversations import Status
 from otklik.domain.replies import DeliveryState
 from otklik.errors import InputError, InvalidPayload, NotAuthenticated, NotFound, OtklikError
-from otklik.services import actions, replies, triage
+from otklik.services import actions, replies, reports, triage
 from otklik.services.access import Actor
 from otklik.services.auth import authenticate
+from otklik.services.guards import check_draft
 from otklik.services.inbox import MAX_PAGE, InboxFilters, InboxPage, conversation_detail, list_inbox
 from otklik.services.ui_queries import DeskChoices, desk_choices
 from otklik.web.deps import CSRF_HEADER, SESSION_COOKIE, ServicesDep, session_actor
 from otklik.web.params import KINDS, MAX_ID, parse_kind
-from otklik.web.ui import present
+from otklik.web.ui import present, present_guards
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,6 +64,8 @@ _env.globals.update(
     poll_seconds=POLL_SECONDS,
     page_size=PAGE_SIZE,
     DeliveryState=DeliveryState,
+    rule_label=present_guards.rule_label,
+    percent=present_guards.percent,
 )
 _env.filters.update(
     wait=present.humanize_wait,
@@ -432,7 +436,11 @@ def _conversation_page(
     except OtklikError as exc:
         return _render(request, "error.html", {"error": str(exc)}, session=session, status_code=_status_of(exc))
     choices: DeskChoices = desk_choices(uow_factory=services.uow)
+    draft = (form or {}).get("text", "")
     context = {
+        "panel": _panel(services, session.actor, conversation_id, draft, (form or {}).get("gesture", "")),
+        "late": services.guards.is_late(view.conversation, services.clock.now()),
+        "acknowledge_line": present_guards.acknowledgement_line,
         "view": view,
         "c": view.conversation,
         "timeline": present.build_timeline(view),
@@ -494,16 +502,74 @@ def _act(
 
 
 @router.post("/conversations/{conversation_id:int}/reply")
-def send_reply(request: Request, conversation_id: int, services: ServicesDep, text: Field = "", csrf_token: Field = "") -> Response:
-    """Answer the customer; the text stays in the box when it cannot be sent."""
+def send_reply(
+    request: Request,
+    conversation_id: int,
+    services: ServicesDep,
+    text: Field = "",
+    gesture: Field = "",
+    acknowledge: Field = "",
+    csrf_token: Field = "",
+) -> Response:
+    """Answer the customer, if the guards let it go; the text stays in the box when it cannot be sent.
+
+    ``acknowledge`` is the "send anyway" box: the agent sends over the warnings shown, and
+    that is recorded with the reply.
+    """
     return _act(
         request,
         services,
         conversation_id,
         csrf_token,
-        lambda actor: replies.send_reply(conversation_id, text, actor=actor, uow_factory=services.uow, clock=services.clock),
-        form={"text": text},
+        lambda actor: replies.send_reply(
+            conversation_id,
+            text,
+            actor=actor,
+            uow_factory=services.uow,
+            clock=services.clock,
+            guards=services.guards,
+            acknowledge=bool(acknowledge),
+            gesture=gesture or None,
+        ),
+        form={"text": text, "gesture": gesture},
     )
+
+
+def _panel(services: Services, actor: Actor, conversation_id: int, text: str, gesture: str) -> present_guards.GuardPanel:
+    """The guards' panel for a draft (idle while it is empty; the reason when it cannot be checked)."""
+    if not text.strip():
+        return present_guards.idle_panel()
+    try:
+        report = check_draft(
+            conversation_id,
+            text,
+            actor=actor,
+            uow_factory=services.uow,
+            clock=services.clock,
+            guards=services.guards,
+            gesture=gesture or None,
+        )
+    except OtklikError as exc:
+        return present_guards.error_panel(str(exc))
+    return present_guards.guard_panel(text, report)
+
+
+@router.post("/conversations/{conversation_id:int}/guards")
+def check_reply_draft(
+    request: Request, conversation_id: int, services: ServicesDep, text: Field = "", gesture: Field = "", csrf_token: Field = ""
+) -> Response:
+    """The composer's guard panel for the draft as it stands (the reply box asks as the agent types)."""
+    session = _session(request, services)
+    if session is None:
+        return _login_redirect(request)
+    if not services.signer.check_csrf(session.cookie, request.headers.get(CSRF_HEADER) or csrf_token):
+        panel = present_guards.error_panel("This page has expired (CSRF check failed). Reload it to check the reply.")
+        return _render(request, "_guards.html", {"panel": panel}, session=session, status_code=403)
+    if conversation_id > MAX_ID:
+        panel = present_guards.error_panel(f"conversation {conversation_id} does not exist")
+    else:
+        panel = _panel(services, session.actor, conversation_id, text, gesture)
+    return _render(request, "_guards.html", {"panel": panel}, session=session)
 
 
 def _agent_choice(value: str, actor: Actor) -> int | None:
@@ -638,3 +704,44 @@ def correct_triage(
         )
 
     return _act(request, services, conversation_id, csrf_token, call)
+
+
+# --- reports ------------------------------------------------------------------------------------
+def _day(value: str, name: str) -> date | None:
+    """A ``YYYY-MM-DD`` query parameter (None when empty); anything else is InvalidPayload."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidPayload(f"{name} must be a date like 2026-11-20, not {value!r}") from None
+
+
+@router.get("/reports/guards")
+def guards_report(request: Request, services: ServicesDep) -> Response:
+    """Scriptedness per week (desk, agents, teams) and the guards' hit counts over a period."""
+    session = _session(request, services)
+    if session is None:
+        return _login_redirect(request)
+    params = request.query_params
+    error: str | None = None
+    status_code = 200
+    report = None
+    try:
+        end = _day(params.get("to", ""), "to")
+        first, last = reports.default_period(end or services.clock.now().date())
+        start = _day(params.get("from", ""), "from") or first
+        report = reports.guards_report(start, last, uow_factory=services.uow)
+    except OtklikError as exc:
+        error, status_code = str(exc), _status_of(exc)
+        start, last = reports.default_period(services.clock.now().date())
+    context = {
+        "report": report,
+        "chart": present_guards.weekly_chart(report.desk) if report else None,
+        "hit_width": present_guards.hit_width,
+        "week_cell": present_guards.week_cell,
+        "start": params.get("from", "") or start.isoformat(),
+        "end": params.get("to", "") or last.isoformat(),
+        "error": error,
+    }
+    return _render(request, "reports_guards.html", context, session=session, status_code=status_code)
