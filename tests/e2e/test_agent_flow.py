@@ -19,20 +19,11 @@ from otklik.domain.items import Author
 from otklik.services.ingest import ingest_items
 from otklik.web.app import create_app
 from tests.builders import make_actor, make_draft
-from tests.conftest import LiveServer, make_settings, skip_or_fail
-from tests.support.debian import ensure_debian_package
+from tests.conftest import LiveServer, make_settings
+from tests.support.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Where the two screenshots go (/tmp by default) for a person to look at.
 SCREENSHOTS = Path(os.environ.get("OTKLIK_SCREENSHOTS") or tempfile.gettempdir())
 
@@ -68,82 +59,65 @@ def desk(tmp_path: Path, sqlite_url: str, clock: FixedClock) -> Iterator[LiveSer
 
 @pytest.mark.timeout(1200)  # may install Chromium first
 def test_agent_answers_the_newest_customer_and_resolves(desk: LiveServer) -> None:
-    # As root the test installs Debian's Chromium itself; otherwise it says what is missing.
-    reason = ensure_debian_package(str(CHROMIUM), "chromium")
-    if reason is not None:
-        skip_or_fail(reason)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="pl-PL")
-            page.set_default_timeout(10_000)
-            # Script errors and Content-Security-Policy refusals would mean a broken page.
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None)
+    with chromium_page(locale="pl-PL") as (page, problems):
+        # Unauthenticated: the inbox sends us to the login page, which brings us back.
+        page.goto(f"{desk.url}/inbox")
+        expect(page).to_have_url(f"{desk.url}/login?next=%2Finbox")
+        page.get_by_label("E-mail").fill("kasia@volna.test")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{desk.url}/inbox")
 
-            # Unauthenticated: the inbox sends us to the login page, which brings us back.
-            page.goto(f"{desk.url}/inbox")
-            expect(page).to_have_url(f"{desk.url}/login?next=%2Finbox")
-            page.get_by_label("E-mail").fill("kasia@volna.test")
-            page.get_by_label("Password").fill("correct horse battery")
-            page.get_by_role("button", name="Log in").click()
-            expect(page).to_have_url(f"{desk.url}/inbox")
+        rows = page.locator("li.row")
+        expect(rows).to_have_count(len(CUSTOMERS))
+        expect(rows.first).to_contain_text("Анна Смирнова")
+        expect(rows.first).to_contain_text("3 h 5 min")
+        # caret="initial": hiding the caret would inject a <style> that our CSP rightly refuses.
+        page.screenshot(path=str(SCREENSHOTS / "otklik-inbox.png"), full_page=True, caret="initial")
 
-            rows = page.locator("li.row")
-            expect(rows).to_have_count(len(CUSTOMERS))
-            expect(rows.first).to_contain_text("Анна Смирнова")
-            expect(rows.first).to_contain_text("3 h 5 min")
-            # caret="initial": hiding the caret would inject a <style> that our CSP rightly refuses.
-            page.screenshot(path=str(SCREENSHOTS / "otklik-inbox.png"), full_page=True, caret="initial")
+        # The inbox puts the longest wait first, so the newest arrival is the last row;
+        # we check it is the customer we seeded last (08:55, waiting 5 min) and open it.
+        newest = rows.last
+        expect(newest).to_contain_text(NEWEST)
+        expect(newest).to_contain_text("5 min")
+        newest.get_by_role("link").click()
+        expect(page.locator("h1")).to_have_text(NEWEST)
+        expect(page.locator("#conversation-status")).to_have_text("new")
 
-            # The inbox puts the longest wait first, so the newest arrival is the last row;
-            # we check it is the customer we seeded last (08:55, waiting 5 min) and open it.
-            newest = rows.last
-            expect(newest).to_contain_text(NEWEST)
-            expect(newest).to_contain_text("5 min")
-            newest.get_by_role("link").click()
-            expect(page.locator("h1")).to_have_text(NEWEST)
-            expect(page.locator("#conversation-status")).to_have_text("new")
+        # Mark the document: a full page load would lose this, an HTMX swap keeps it.
+        page.evaluate("window.__stillHere = true")
+        # An empty reply is refused with the reason next to the box, and nothing changes.
+        page.get_by_role("button", name="Send reply").click()
+        expect(page.locator("#reply-error")).to_have_text("a reply needs some text")
+        expect(page.locator("#conversation-status")).to_have_text("new")
+        reply = "Dzień dobry, Panie Łukaszu! Sprawdziłam paczkę 88213: utknęła w sortowni, jutro do 10:00 będzie w paczkomacie w Krakowie."
+        page.get_by_label(f"Reply to {NEWEST}").fill(reply)
+        page.get_by_role("button", name="Send reply").click()
+        sent = page.locator("article.msg-out")
+        expect(sent).to_have_count(1)
+        expect(sent).to_contain_text(reply)
+        expect(sent).to_contain_text("to post by hand")
+        expect(page.get_by_label(f"Reply to {NEWEST}")).to_have_value("")
+        expect(page.locator("#conversation-status")).to_have_text("waiting for customer")
+        expect(page.locator("#reply-error")).to_be_empty()
+        assert page.evaluate("window.__stillHere") is True
+        page.screenshot(path=str(SCREENSHOTS / "otklik-conversation.png"), full_page=True, caret="initial")
 
-            # Mark the document: a full page load would lose this, an HTMX swap keeps it.
-            page.evaluate("window.__stillHere = true")
-            # An empty reply is refused with the reason next to the box, and nothing changes.
-            page.get_by_role("button", name="Send reply").click()
-            expect(page.locator("#reply-error")).to_have_text("a reply needs some text")
-            expect(page.locator("#conversation-status")).to_have_text("new")
-            reply = (
-                "Dzień dobry, Panie Łukaszu! Sprawdziłam paczkę 88213: utknęła w sortowni, jutro do 10:00 będzie w paczkomacie w Krakowie."
-            )
-            page.get_by_label(f"Reply to {NEWEST}").fill(reply)
-            page.get_by_role("button", name="Send reply").click()
-            sent = page.locator("article.msg-out")
-            expect(sent).to_have_count(1)
-            expect(sent).to_contain_text(reply)
-            expect(sent).to_contain_text("to post by hand")
-            expect(page.get_by_label(f"Reply to {NEWEST}")).to_have_value("")
-            expect(page.locator("#conversation-status")).to_have_text("waiting for customer")
-            expect(page.locator("#reply-error")).to_be_empty()
-            assert page.evaluate("window.__stillHere") is True
-            page.screenshot(path=str(SCREENSHOTS / "otklik-conversation.png"), full_page=True, caret="initial")
+        page.get_by_role("button", name="Resolve").click()
+        expect(page.locator("#conversation-status")).to_have_text("resolved")
+        expect(page.get_by_role("button", name="Reopen")).to_be_visible()
 
-            page.get_by_role("button", name="Resolve").click()
-            expect(page.locator("#conversation-status")).to_have_text("resolved")
-            expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+        page.get_by_role("link", name="← Inbox").click()
+        expect(page).to_have_url(f"{desk.url}/inbox")
+        expect(rows).to_have_count(len(CUSTOMERS) - 1)
+        expect(page.locator("#inbox-list")).not_to_contain_text(NEWEST)
 
-            page.get_by_role("link", name="← Inbox").click()
-            expect(page).to_have_url(f"{desk.url}/inbox")
-            expect(rows).to_have_count(len(CUSTOMERS) - 1)
-            expect(page.locator("#inbox-list")).not_to_contain_text(NEWEST)
-
-            # The filters swap the list in place and put the choice in the address bar.
-            page.get_by_label("Status").select_option("resolved")
-            expect(page).to_have_url(f"{desk.url}/inbox?status=resolved&kind=&assignee=&channel=&language=&team=")
-            expect(rows).to_have_count(1)
-            expect(rows.first).to_contain_text(NEWEST)
-            assert page.evaluate("window.__stillHere") is None  # the inbox was a new page load
-            assert problems == []
-        finally:
-            browser.close()
+        # The filters swap the list in place and put the choice in the address bar.
+        page.get_by_label("Status").select_option("resolved")
+        expect(page).to_have_url(f"{desk.url}/inbox?status=resolved&kind=&assignee=&channel=&language=&team=")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(NEWEST)
+        assert page.evaluate("window.__stillHere") is None  # the inbox was a new page load
+        assert problems == []

@@ -19,9 +19,9 @@ from otklik.services.ingest import ingest_items
 from otklik.services.replies import send_reply
 from otklik.web.app import create_app
 from tests.builders import make_actor, make_draft
-from tests.conftest import LiveServer, make_settings, skip_or_fail
-from tests.e2e.test_agent_flow import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.support.debian import ensure_debian_package
+from tests.conftest import LiveServer, make_settings
+from tests.e2e.test_agent_flow import SCREENSHOTS
+from tests.support.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -66,59 +66,46 @@ def desk(tmp_path: Path, sqlite_url: str, clock: FixedClock) -> Iterator[LiveSer
 
 @pytest.mark.timeout(1200)  # may install Chromium first
 def test_a_canned_reply_is_caught_as_it_is_typed_and_goes_out_only_acknowledged(desk: LiveServer) -> None:
-    reason = ensure_debian_package(str(CHROMIUM), "chromium")
-    if reason is not None:
-        skip_or_fail(reason)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="pl-PL")
-            page.set_default_timeout(10_000)
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None)
+    with chromium_page(locale="pl-PL", height=1000) as (page, problems):
+        page.goto(f"{desk.url}/conversations/{desk.conversation}")  # type: ignore[attr-defined]
+        page.get_by_label("E-mail").fill("kasia@volna.test")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("h1")).to_have_text("Ewa Zielińska")
+        status = page.locator("[data-verdict]")
+        expect(status).to_have_attribute("data-verdict", "idle")
 
-            page.goto(f"{desk.url}/conversations/{desk.conversation}")  # type: ignore[attr-defined]
-            page.get_by_label("E-mail").fill("kasia@volna.test")
-            page.get_by_label("Password").fill("correct horse battery")
-            page.get_by_role("button", name="Log in").click()
-            expect(page.locator("h1")).to_have_text("Ewa Zielińska")
-            status = page.locator("[data-verdict]")
-            expect(status).to_have_attribute("data-verdict", "idle")
+        # The agent types the saved reply, with Ewa's name and parcel: the guards answer live.
+        box = page.get_by_label("Reply to Ewa Zielińska")
+        box.press_sequentially(SAVED.format(name="Pani Ewo", number="88213"))
+        expect(status).to_have_attribute("data-verdict", "acknowledge")
+        flag = page.locator('.guard-flag[data-code="scripted.near_duplicate"]')
+        expect(flag).to_contain_text("reads like a template")
+        expect(page.locator(".guard-preview mark.guard-warn").first).to_be_visible()
+        closest = page.locator(".guard-closest li")
+        expect(closest).to_have_count(1)
+        expect(closest).to_contain_text("Panie Tomaszu")
+        expect(closest).to_contain_text("% alike")
+        page.screenshot(path=str(SCREENSHOTS / "otklik-guards.png"), full_page=True, caret="initial")
 
-            # The agent types the saved reply, with Ewa's name and parcel: the guards answer live.
-            box = page.get_by_label("Reply to Ewa Zielińska")
-            box.press_sequentially(SAVED.format(name="Pani Ewo", number="88213"))
-            expect(status).to_have_attribute("data-verdict", "acknowledge")
-            flag = page.locator('.guard-flag[data-code="scripted.near_duplicate"]')
-            expect(flag).to_contain_text("reads like a template")
-            expect(page.locator(".guard-preview mark.guard-warn").first).to_be_visible()
-            closest = page.locator(".guard-closest li")
-            expect(closest).to_have_count(1)
-            expect(closest).to_contain_text("Panie Tomaszu")
-            expect(closest).to_contain_text("% alike")
-            page.screenshot(path=str(SCREENSHOTS / "otklik-guards.png"), full_page=True, caret="initial")
+        # Sending needs the box: without it the browser keeps the form, nothing is sent.
+        send = page.get_by_role("button", name="Send reply")
+        send.click()
+        anyway = page.get_by_label("Send anyway", exact=False)
+        assert anyway.evaluate("box => box.validity.valueMissing") is True
+        expect(page.locator("article.msg-out")).to_have_count(0)
+        expect(page.locator("#conversation-status")).to_have_text("new")
 
-            # Sending needs the box: without it the browser keeps the form, nothing is sent.
-            send = page.get_by_role("button", name="Send reply")
-            send.click()
-            anyway = page.get_by_label("Send anyway", exact=False)
-            assert anyway.evaluate("box => box.validity.valueMissing") is True
-            expect(page.locator("article.msg-out")).to_have_count(0)
-            expect(page.locator("#conversation-status")).to_have_text("new")
-
-            anyway.check()
-            send.click()
-            sent = page.locator("article.msg-out")
-            expect(sent).to_have_count(1)
-            expect(sent).to_contain_text("Pani Ewo")
-            expect(sent.locator(".reply-ack")).to_contain_text("Sent over warnings: reads like a template")
-            expect(sent.locator(".reply-ack")).to_contain_text("acknowledged by Kasia")
-            expect(page.locator("#conversation-status")).to_have_text("waiting for customer")
-            expect(page.locator(".event-reply_queued")).to_contain_text("sent over warnings: scripted.near_duplicate")
-            expect(status).to_have_attribute("data-verdict", "idle")  # the box is empty again
-            assert problems == []
-        finally:
-            browser.close()
+        anyway.check()
+        send.click()
+        sent = page.locator("article.msg-out")
+        expect(sent).to_have_count(1)
+        expect(sent).to_contain_text("Pani Ewo")
+        expect(sent.locator(".reply-ack")).to_contain_text("Sent over warnings: reads like a template")
+        expect(sent.locator(".reply-ack")).to_contain_text("acknowledged by Kasia")
+        expect(page.locator("#conversation-status")).to_have_text("waiting for customer")
+        expect(page.locator(".event-reply_queued")).to_contain_text("sent over warnings: scripted.near_duplicate")
+        expect(status).to_have_attribute("data-verdict", "idle")  # the box is empty again
+        assert problems == []
