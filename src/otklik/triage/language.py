@@ -534,9 +534,3 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
     lang = "ru" if best == "ru_latin" else best
     rule = "language:transliterated" if best == "ru_latin" else "language:words"
     return lang, Evidence(f"lang:{lang}", rule, tuple(spans[best][:5]), latin_scores[best])
-
-
-@lru_cache(maxsize=1)
-def warm_up() -> None:
-    """Load the fallback model ahead of time (a server calls this at start)."""
-    _Fallback.classify("warm up")

@@ -11,30 +11,6 @@ from otklik.triage.lexicon_polarity import POLARITY
 from otklik.triage.result import Span
 from otklik.triage.text import Token, TokenType, fold
 
-#: Categories a lexicon has, in every language.
-CATEGORIES = (
-    "ask",
-    "request",
-    "failure",
-    "criticism",
-    "thanks",
-    "praise",
-    "insult",
-    "profanity",
-    "spam",
-    "urgent_safety",
-    "urgent_legal",
-    "urgent_money",
-    "urgent_travel",
-    "urgent_data",
-    "outage",
-    "negation",
-    "sarcasm",
-    "greeting",
-    "positive",
-    "negative",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Hit:

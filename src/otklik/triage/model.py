@@ -6,7 +6,6 @@ A model file (``.npz``) holds the class names, a bias per class and the non-zero
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,67 +30,11 @@ class LinearModel:
     weights: npt.NDArray[np.float32]  # BUCKETS × classes (one column for a binary head)
     meta: dict[str, str]
 
-    @property
-    def binary(self) -> bool:
-        """One logit: the probability of ``classes[1]``."""
-        return bool(self.weights.shape[1] == 1)
-
-    def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
-        """The weight rows of ``ids`` (features × classes), shared by scoring and evidence."""
-        result: npt.NDArray[np.float32] = self.weights[np.asarray(ids, dtype=np.intp)]
-        return result
-
-    def probabilities_of(self, rows: npt.NDArray[np.float32]) -> dict[str, float]:
-        """Class → probability, from :meth:`rows`."""
-        z = self.bias + rows.sum(axis=0) if len(rows) else self.bias.copy()
-        if self.binary:
-            p = 1.0 / (1.0 + math.exp(-float(z[0])))
-            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        e = np.exp(z - z.max())
-        e /= e.sum()
-        return dict(zip(self.classes, e.tolist(), strict=True))
-
-    def contributions_of(self, rows: npt.NDArray[np.float32], cls: str) -> npt.NDArray[np.float32]:
-        """How much each feature pushed towards ``cls`` against the other classes, from :meth:`rows`."""
-        if not len(rows):
-            return np.zeros(0, dtype=np.float32)
-        if self.binary:
-            column: npt.NDArray[np.float32] = rows[:, 0]
-            return column if cls == self.classes[1] else -column
-        k = self.classes.index(cls)
-        others = (rows.sum(axis=1) - rows[:, k]) / max(len(self.classes) - 1, 1)
-        result: npt.NDArray[np.float32] = rows[:, k] - others
-        return result
-
     def logits(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """Raw scores per class (one score for a binary head)."""
         if not ids:
             return self.bias.copy()
         result: npt.NDArray[np.float32] = self.bias + self.weights[np.asarray(ids, dtype=np.intp)].sum(axis=0)
-        return result
-
-    def probabilities(self, ids: Sequence[int]) -> dict[str, float]:
-        """Class → probability."""
-        z = self.logits(ids)
-        if self.binary:
-            p = 1.0 / (1.0 + math.exp(-float(z[0])))
-            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        z = z - z.max()
-        e = np.exp(z)
-        e /= e.sum()
-        return {c: float(p) for c, p in zip(self.classes, e, strict=True)}
-
-    def contributions(self, ids: Sequence[int], cls: str) -> npt.NDArray[np.float32]:
-        """How much each feature pushed towards ``cls`` against the other classes."""
-        if not ids:
-            return np.zeros(0, dtype=np.float32)
-        rows = self.weights[np.asarray(ids, dtype=np.intp)]
-        if self.binary:
-            column: npt.NDArray[np.float32] = rows[:, 0]
-            return column if cls == self.classes[1] else -column
-        k = self.classes.index(cls)
-        others = (rows.sum(axis=1) - rows[:, k]) / max(len(self.classes) - 1, 1)
-        result: npt.NDArray[np.float32] = rows[:, k] - others
         return result
 
     def save(self, path: Path) -> None:

@@ -8,7 +8,6 @@ its span so evidence can point back at the words a person wrote.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
@@ -89,8 +88,3 @@ _FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
 def fold(word: str) -> str:
     """A word without Polish diacritics: people often type Polish without them."""
     return word.translate(_FOLD)
-
-
-def strip_accents(text: str) -> str:
-    """Text without combining accents (for scripts checks on odd input)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
