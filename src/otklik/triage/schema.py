@@ -186,11 +186,7 @@ class Schema:
     sink_priority: str
     text: str
     digest: str
-
-    @property
-    def uses_keywords(self) -> bool:
-        """Whether any rule matches on keywords."""
-        return any(_has_keywords(rule.when) for rule in self.rules)
+    uses_keywords: bool  # any rule matches on keywords (decided once, read for every item)
 
     def facts(self, triage: Triage, *, addressing: str, channel: str = "", text: str = "") -> Facts:
         """The facts rules look at, from a triage and the item."""
@@ -520,6 +516,7 @@ def parse_schema(text: str, *, source: str = "schema") -> Schema:
         sink_priority=sink,
         text=text,
         digest=hashlib.sha256(text.encode()).hexdigest(),
+        uses_keywords=any(_has_keywords(rule.when) for rule in rules),
     )
 
 
