@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [ingest|import|inbox|guards|triage|channels ...]``: run benchmarks and print figures.
+"""``python -m bench [--quick] [ingest|import|inbox|guards|triage|channels|sla ...]``: run benchmarks and print figures.
 
 Results go to stdout as tables and to ``bench/out/results.json``.
 """
@@ -6,13 +6,14 @@ Results go to stdout as tables and to ``bench/out/results.json``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable
 
 from bench.report import BenchResult, machine, render, write_json
 
-BENCHMARKS = ("ingest", "import", "inbox", "guards", "triage", "channels")
+BENCHMARKS = ("ingest", "import", "inbox", "guards", "triage", "channels", "sla")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
@@ -24,18 +25,9 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], BenchResult]:
         from bench import bulk_import
 
         return lambda: bulk_import.run(quick=args.quick, profile=not args.no_diagnose)
-    if name == "triage":
-        from bench import triage
-
-        return lambda: triage.run(quick=args.quick)
-    if name == "guards":
-        from bench import guards
-
-        return lambda: guards.run(quick=args.quick)
-    if name == "channels":
-        from bench import channels
-
-        return lambda: channels.run(quick=args.quick)
+    if name in ("triage", "guards", "channels", "sla"):
+        module = importlib.import_module(f"bench.{name}")
+        return lambda: module.run(quick=args.quick)
     from bench import inbox
 
     return lambda: inbox.run(quick=args.quick, sizes=args.sizes)

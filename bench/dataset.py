@@ -209,7 +209,8 @@ def check_consistency(conn: Connection) -> int:
     broken = or_(
         c.active != case((c.status.in_(active_statuses), 1), else_=0),
         c.priority_rank != rank,
-        c.due_at != func.coalesce(c.waiting_since, c.last_inbound_at),
+        # Without a running SLA clock the inbox orders by the oldest unanswered item.
+        and_(c.clock_rank == 1, c.due_at != func.coalesce(c.waiting_since, c.last_inbound_at)),
         and_(c.status == Status.NEW.value, c.assignee_id.is_not(None)),
     )
     return int(conn.execute(select(func.count()).select_from(t.conversations).where(broken)).scalar_one())

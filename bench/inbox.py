@@ -135,7 +135,7 @@ def encode_cursor(rank: int, due: datetime, conv_id: int) -> str:
 
 def _sort_key_at(services: Services, filters: InboxFilters, position: int) -> tuple[int, datetime, int] | None:
     c = t.conversations.c
-    query = _filtered(select(c.priority_rank, c.due_at, c.id), filters).order_by(c.priority_rank, c.due_at, c.id).offset(position).limit(1)
+    query = _filtered(select(c.clock_rank, c.due_at, c.id), filters).order_by(c.clock_rank, c.due_at, c.id).offset(position).limit(1)
     with services.engine.connect() as conn:
         row = conn.execute(query).first()
     return (int(row[0]), row[1], int(row[2])) if row else None
@@ -154,8 +154,8 @@ def _row_value_page(services: Services, filters: InboxFilters, key: tuple[int, d
     query = (
         _filtered(select(t.conversations, t.agents.c.name.label("assignee_name")), filters)
         .outerjoin(t.agents, t.agents.c.id == c.assignee_id)
-        .where(tuple_(c.priority_rank, c.due_at, c.id) > tuple_(*key))
-        .order_by(c.priority_rank, c.due_at, c.id)
+        .where(tuple_(c.clock_rank, c.due_at, c.id) > tuple_(*key))
+        .order_by(c.clock_rank, c.due_at, c.id)
         .limit(PAGE + 1)
     )
     with services.uow(write=False) as uow:

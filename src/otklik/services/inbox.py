@@ -15,6 +15,7 @@ from otklik.domain.conversations import Conversation, Status
 from otklik.domain.events import Event
 from otklik.domain.items import Item
 from otklik.domain.replies import Reply
+from otklik.domain.sla import ClockState, clock_state
 from otklik.errors import InvalidPayload
 from otklik.services.access import Actor, access_conversation
 from otklik.services.ports import UowFactory
@@ -61,6 +62,32 @@ class InboxRow:
     decision: str | None = None
     signals: tuple[str, ...] = ()
     ignore_reason: str | None = None
+    sla: ClockView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    """A conversation's SLA clock as the desk shows it; ``state`` as of the time asked."""
+
+    kind: str | None  # first_response | next_response; None when no clock runs
+    state: ClockState
+    started_at: datetime | None
+    at_risk_50_at: datetime | None
+    at_risk_80_at: datetime | None
+    due_at: datetime | None
+    acceptable_until: datetime | None
+
+    @classmethod
+    def of_row(cls, row: Any, now: datetime) -> ClockView:
+        """From a conversations row (any mapping with the clock columns)."""
+        running = row["clock_kind"] is not None
+        thresholds = {
+            "at_risk_50_at": row["at_risk_50_at"],
+            "at_risk_80_at": row["at_risk_80_at"],
+            "due_at": row["due_at"] if running else None,
+            "acceptable_until": row["acceptable_until"],
+        }
+        return cls(kind=row["clock_kind"], state=clock_state(now, **thresholds), started_at=row["clock_started_at"], **thresholds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +140,13 @@ def list_inbox(
     uow_factory: UowFactory,
     limit: int = 50,
     cursor: str | None = None,
+    now: datetime | None = None,
 ) -> InboxPage:
-    """Conversations by urgency: priority first, then the longest-waiting customer."""
+    """Conversations by time left on their SLA clock: soonest due first, those without a clock last.
+
+    Priority is in the due time already (an urgent item's target is shorter). With ``now``
+    each row carries its clock's state at that moment.
+    """
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
     c = t.conversations.c
@@ -123,8 +155,8 @@ def list_inbox(
     if cursor:
         rank, due, last_id = _decode_cursor(cursor)
         # A row-value comparison lets the index seek straight to the cursor.
-        query = query.where(tuple_(c.priority_rank, c.due_at, c.id) > tuple_(rank, type_coerce(due, c.due_at.type), last_id))
-    query = query.order_by(c.priority_rank, c.due_at, c.id).limit(limit + 1)
+        query = query.where(tuple_(c.clock_rank, c.due_at, c.id) > tuple_(rank, type_coerce(due, c.due_at.type), last_id))
+    query = query.order_by(c.clock_rank, c.due_at, c.id).limit(limit + 1)
     with uow_factory(write=False) as uow:
         rows = list(uow.connection.execute(query).mappings())
         more = len(rows) > limit
@@ -153,10 +185,11 @@ def list_inbox(
             decision=r["decision"],
             signals=tuple(x for x in (r["signals"] or "").split(",") if x),
             ignore_reason=r["ignore_reason"],
+            sla=ClockView.of_row(r, now) if now is not None else None,
         )
         for r in rows
     ]
-    next_cursor = _encode_cursor(rows[-1]["priority_rank"], rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
+    next_cursor = _encode_cursor(rows[-1]["clock_rank"], rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
     return InboxPage(rows=page, next_cursor=next_cursor)
 
 
@@ -187,12 +220,19 @@ class ConversationView:
     team_name: str | None = None
     # Each item's triage and decision (see ``services.triage._record``), by item id.
     triage: dict[int, dict[str, Any]] = field(default_factory=dict)
+    sla: ClockView | None = None
 
 
-def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowFactory) -> ConversationView:
-    """A conversation's items, replies and audit events, for one actor."""
+def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowFactory, now: datetime | None = None) -> ConversationView:
+    """A conversation's items, replies and audit events, for one actor (with ``now``, its SLA clock)."""
     with uow_factory(write=False) as uow:
         conversation = access_conversation(actor, conversation_id, uow)
+        sla = None
+        if now is not None:
+            c = t.conversations.c
+            columns = (c.clock_kind, c.clock_started_at, c.at_risk_50_at, c.at_risk_80_at, c.due_at, c.acceptable_until)
+            row = uow.connection.execute(select(*columns).where(c.id == conversation_id)).mappings().one()
+            sla = ClockView.of_row(row, now)
         team = uow.teams.get(conversation.team_id) if conversation.team_id else None
         replies = uow.replies.for_conversation(conversation_id)
         checks = uow.reply_checks.for_replies([r.id for r in replies])
@@ -204,4 +244,5 @@ def conversation_detail(conversation_id: int, *, actor: Actor, uow_factory: UowF
             agent_names={a.id: a.name for a in uow.agents.all()},
             team_name=team.name if team else None,
             triage=item_triage(conversation_id, connection=uow.connection),
+            sla=sla,
         )

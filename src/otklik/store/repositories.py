@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -13,7 +13,9 @@ from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.domain.replies import DeliveryState, Reply, ReplyCheck
+from otklik.domain.sla import SlaClock, SlaConfig, conversation_clock
 from otklik.store import tables as t
+from otklik.store.bulk import IN_LIST_MAX
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -66,15 +68,27 @@ class ItemRepository(_Repository):
 
     def find_ids(self, source: str, external_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Map the given external ids already stored to ``(item id, conversation id)``."""
-        if not external_ids:
-            return {}
-        rows = self.connection.execute(
-            select(t.items.c.external_id, t.items.c.id, t.items.c.conversation_id).where(
-                t.items.c.source == source,
-                t.items.c.external_id.in_(list(external_ids)),
-            )
-        )
-        return {r.external_id: (r.id, r.conversation_id) for r in rows}
+        found: dict[str, tuple[int, int]] = {}
+        ids = list(external_ids)
+        for start in range(0, len(ids), IN_LIST_MAX):
+            chunk = ids[start : start + IN_LIST_MAX]
+            if self.connection.dialect.name == "sqlite":
+                # Raw SQL: SQLAlchemy renders every value of a long IN list on each call, which
+                # costs more than the look-up itself for a batch of thousands.
+                placeholders = ", ".join("?" * len(chunk))
+                rows: Iterable[Any] = self.connection.exec_driver_sql(
+                    f"SELECT external_id, id, conversation_id FROM items WHERE source = ? AND external_id IN ({placeholders})",  # noqa: S608
+                    (source, *chunk),
+                )
+            else:
+                rows = self.connection.execute(
+                    select(t.items.c.external_id, t.items.c.id, t.items.c.conversation_id).where(
+                        t.items.c.source == source, t.items.c.external_id.in_(chunk)
+                    )
+                )
+            for external_id, item_id, conversation_id in rows:
+                found[external_id] = (item_id, conversation_id)
+        return found
 
     def add(self, draft: ItemDraft, *, conversation_id: int, received_at: datetime) -> int:
         """Store a new item and return its id."""
@@ -131,7 +145,7 @@ class ItemRepository(_Repository):
         return int(self.connection.execute(select(func.count()).select_from(t.items)).scalar_one())
 
 
-def conversation_from_row(row: RowMapping) -> Conversation:
+def conversation_from_row(row: Mapping[Any, Any]) -> Conversation:
     """A conversation from its row."""
     return Conversation(
         id=row["id"],
@@ -187,8 +201,68 @@ def conversation_values(c: Conversation) -> dict[str, Any]:
     }
 
 
+def clock_values(clock: SlaClock | None, fallback_due: datetime) -> dict[str, Any]:
+    """The SLA clock columns of a conversation (``fallback_due`` orders it when no clock runs)."""
+    if clock is None:
+        return {
+            "clock_rank": 1,
+            "due_at": fallback_due,
+            "clock_kind": None,
+            "clock_started_at": None,
+            "at_risk_50_at": None,
+            "at_risk_80_at": None,
+            "acceptable_until": None,
+            "warn_at": None,
+        }
+    return {
+        "clock_rank": 0,
+        "due_at": clock.due_at,
+        "clock_kind": clock.kind.value,
+        "clock_started_at": clock.started_at,
+        "at_risk_50_at": clock.at_risk_50_at,
+        "at_risk_80_at": clock.at_risk_80_at,
+        "acceptable_until": clock.acceptable_until,
+        # The scan warns from the first threshold on; it moves this on as each one fires.
+        "warn_at": clock.at_risk_50_at,
+    }
+
+
 class ConversationRepository(_Repository):
-    """Conversations; saved whole after a domain method changed them."""
+    """Conversations; saved whole after a domain method changed them.
+
+    Saving also sets the conversation's SLA clock by the rules of ``sla`` (see
+    :func:`otklik.domain.sla.conversation_clock`), so every change of status, priority or
+    team moves the clock with it.
+    """
+
+    def __init__(self, connection: Connection, sla: SlaConfig | None = None):
+        super().__init__(connection)
+        self.sla = sla or SlaConfig()
+
+    def _clock(self, c: Conversation) -> dict[str, Any]:
+        clock = None
+        if c.is_active and c.waiting_since is not None:
+            team = None
+            if c.team_id is not None:
+                team = self.connection.execute(select(t.teams.c.name).where(t.teams.c.id == c.team_id)).scalar()
+            answered = (
+                c.id > 0
+                and self.connection.execute(select(t.replies.c.id).where(t.replies.c.conversation_id == c.id).limit(1)).first() is not None
+            )
+            clock = conversation_clock(
+                self.sla, active=True, waiting_since=c.waiting_since, answered_before=answered, priority=c.priority, team=team
+            )
+        return clock_values(clock, c.due_at)
+
+    def _keep_warnings(self, c: Conversation, values: dict[str, Any]) -> None:
+        # Saving again with the same clock (an assignment, a triage that changed nothing)
+        # must not warn twice: keep the scan's position on the clock that is running.
+        if values["clock_kind"] is None:
+            return
+        c_ = t.conversations.c
+        row = self.connection.execute(select(c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id == c.id)).first()
+        if row is not None and row.clock_kind == values["clock_kind"] and row.due_at == values["due_at"]:
+            values["warn_at"] = row.warn_at
 
     def get(self, conversation_id: int, *, for_update: bool = False) -> Conversation | None:
         """A conversation by id; ``for_update`` locks its row on PostgreSQL."""
@@ -217,14 +291,15 @@ class ConversationRepository(_Repository):
 
     def add(self, conversation: Conversation) -> int:
         """Store a new conversation and return its id."""
-        result = self.connection.execute(insert(t.conversations).values(**conversation_values(conversation)))
+        values = conversation_values(conversation) | self._clock(conversation)
+        result = self.connection.execute(insert(t.conversations).values(**values))
         return _new_id(result)
 
     def save(self, conversation: Conversation) -> None:
-        """Write a changed conversation back."""
-        self.connection.execute(
-            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**conversation_values(conversation))
-        )
+        """Write a changed conversation back, with its SLA clock."""
+        values = conversation_values(conversation) | self._clock(conversation)
+        self._keep_warnings(conversation, values)
+        self.connection.execute(update(t.conversations).where(t.conversations.c.id == conversation.id).values(**values))
 
 
 def _reply(row: RowMapping) -> Reply:
@@ -241,6 +316,9 @@ def _reply(row: RowMapping) -> Reply:
         last_error=row["last_error"],
         delivered_at=row["delivered_at"],
         external_id=row["external_id"],
+        late=bool(row["late"]),
+        compensation=row["compensation"],
+        compensation_note=row["compensation_note"],
     )
 
 
@@ -257,8 +335,11 @@ class ReplyRepository(_Repository):
         delivery_state: DeliveryState,
         idempotency_key: str,
         in_reply_to_item_id: int | None,
+        late: bool = False,
+        compensation: str | None = None,
+        compensation_note: str | None = None,
     ) -> int:
-        """Store a new reply and return its id."""
+        """Store a new reply and return its id; ``late`` and the gesture offered with it (P4, P19)."""
         result = self.connection.execute(
             insert(t.replies).values(
                 conversation_id=conversation_id,
@@ -269,6 +350,9 @@ class ReplyRepository(_Repository):
                 idempotency_key=idempotency_key,
                 in_reply_to_item_id=in_reply_to_item_id,
                 attempts=0,
+                late=late,
+                compensation=compensation,
+                compensation_note=compensation_note,
             )
         )
         return _new_id(result)
@@ -448,6 +532,24 @@ class EventRepository(_Repository):
             )
         )
 
+    def latest_desk_event(self, kind: EventKind) -> Event | None:
+        """The newest event of ``kind`` that belongs to no conversation (a desk-wide change).
+
+        Reads through the conversation index's ``NULL`` part, so it never scans the events
+        of conversations.
+        """
+        e = t.events.c
+        row = (
+            self.connection.execute(
+                select(t.events).where(e.conversation_id.is_(None), e.kind == kind.value).order_by(e.id.desc()).limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return Event(id=row["id"], kind=EventKind(row["kind"]), actor=row["actor"], at=row["at"], conversation_id=None, data=row["data"])
+
     def for_conversation(self, conversation_id: int) -> list[Event]:
         """A conversation's events, oldest first."""
         rows = self.connection.execute(
@@ -569,9 +671,12 @@ class TokenRepository(_Repository):
 class SourceRepository(_Repository):
     """Configured sources (generic senders and platform channels): secrets, callback URLs, settings."""
 
-    def get(self, name: str) -> RowMapping | None:
-        """A source's row by name."""
-        return self.connection.execute(select(t.sources).where(t.sources.c.name == name)).mappings().first()
+    def get(self, name: str, *, for_update: bool = False) -> RowMapping | None:
+        """A source's row by name; ``for_update`` locks it (PostgreSQL) for a read-modify-write of its config."""
+        query = select(t.sources).where(t.sources.c.name == name)
+        if for_update and self.connection.dialect.name != "sqlite":
+            query = query.with_for_update()
+        return self.connection.execute(query).mappings().first()
 
     def add(
         self,

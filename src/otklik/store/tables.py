@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false
 
 # Named constraints: Alembic's SQLite batch migrations need them.
 metadata = MetaData(
@@ -132,6 +133,18 @@ conversations = Table(
     Column("sentiment", String(20), nullable=True),
     Column("decision", String(20), nullable=True),
     Column("signals", String(100), nullable=False, server_default=""),
+    # The SLA clock (see domain/sla.py). ``due_at`` above is when the running clock's target
+    # falls, or the oldest unanswered item when no clock runs; ``clock_rank`` is 0 while a
+    # clock runs and 1 otherwise, so ordering by it puts conversations without a clock last.
+    Column("clock_rank", SmallInteger, nullable=False, server_default="1"),
+    Column("clock_kind", String(20), nullable=True),  # first_response | next_response; NULL: stopped
+    Column("clock_started_at", UtcDateTime(), nullable=True),  # the customer item that started it
+    Column("at_risk_50_at", UtcDateTime(), nullable=True),  # half of the target used
+    Column("at_risk_80_at", UtcDateTime(), nullable=True),  # 80 % of the target used
+    Column("acceptable_until", UtcDateTime(), nullable=True),  # after this an answer is late (P4)
+    # The next moment a warning threshold is crossed; NULL when none is left. The worker's scan
+    # reads only rows whose ``warn_at`` has passed, through its index.
+    Column("warn_at", UtcDateTime(), nullable=True),
     UniqueConstraint(
         "source",
         "account",
@@ -141,8 +154,8 @@ conversations = Table(
     ),
 )
 
-# The inbox reads these: each filter gets a composite index ending in the sort order.
-_SORT = ("priority_rank", "due_at", "id")
+# The inbox reads these: each filter gets a composite index ending in the sort order (time left).
+_SORT = ("clock_rank", "due_at", "id")
 Index("ix_conv_inbox", conversations.c.active, *(conversations.c[c] for c in _SORT))
 Index("ix_conv_status", conversations.c.status, *(conversations.c[c] for c in _SORT))
 Index(
@@ -169,6 +182,8 @@ Index(
     conversations.c.active,
     *(conversations.c[c] for c in _SORT),
 )
+
+Index("ix_conv_warn_at", conversations.c.warn_at)
 
 items = Table(
     "items",
@@ -209,6 +224,11 @@ replies = Table(
     Column("last_error", Text, nullable=True),
     Column("delivered_at", UtcDateTime(), nullable=True),
     Column("external_id", String(300), nullable=True),
+    # Sent past the conversation's acceptable limit (P4), and the gesture offered with it (P19):
+    # a code of the brand's compensation policy and the agent's note (the voucher code…).
+    Column("late", Boolean, nullable=False, server_default=false()),
+    Column("compensation", String(40), nullable=True),
+    Column("compensation_note", Text, nullable=True),
 )
 Index("ix_replies_conversation", replies.c.conversation_id, replies.c.created_at)
 Index("ix_replies_external_id", replies.c.external_id)
@@ -332,3 +352,72 @@ labels = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 Index("ix_labels_item", labels.c.item_id)
+
+# SLA warnings the worker raised: one row per conversation, kind and clock (the due time it
+# was computed for), so each fires once, also across restarts. Each route (ui, email, webhook)
+# keeps its own state: pending, done, or off when the route is not configured.
+sla_warnings = Table(
+    "sla_warnings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # at_risk_50 | at_risk_80 | breached | past_limit
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("fired_at", UtcDateTime(), nullable=False),
+    Column("audience", String(20), nullable=False),  # assignee | team | managers
+    Column("assignee_id", Id, ForeignKey("agents.id"), nullable=True),
+    Column("team_id", Id, ForeignKey("teams.id"), nullable=True),
+    Column("ui_state", String(10), nullable=False),  # pending until someone dismisses it
+    Column("email_state", String(10), nullable=False),
+    Column("webhook_state", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),  # NULL once every route is settled
+    Column("last_error", Text, nullable=True),
+    Column("dismissed_at", UtcDateTime(), nullable=True),
+    UniqueConstraint("conversation_id", "kind", "due_at", name="uq_sla_warnings_once"),
+)
+Index("ix_sla_warnings_next_attempt", sla_warnings.c.next_attempt_at)
+Index("ix_sla_warnings_ui", sla_warnings.c.ui_state, sla_warnings.c.id)
+
+# Follow-ups (P18): a note due some days after a resolution. At most one pending per
+# conversation; the inbox's view reads the pending ones by due time.
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("conversation_id", Id, ForeignKey("conversations.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # the triage kind it was scheduled for
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("state", String(20), nullable=False),  # pending | done | skipped | cancelled
+    Column("scheduled_at", UtcDateTime(), nullable=False),
+    Column("scheduled_by", String(100), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("closed_by", String(100), nullable=True),
+    Column("reason", Text, nullable=True),  # why it was skipped or cancelled
+    Column("reply_id", Id, ForeignKey("replies.id"), nullable=True),  # the note, when done
+)
+Index("ix_followups_due", followups.c.state, followups.c.due_at)
+Index("ix_followups_conversation", followups.c.conversation_id, followups.c.state)
+
+# Off-hours notices (P15): one row per target and closed period (named by when it ends),
+# so a notice is published once per closing and taken down at opening, across restarts.
+offhours_notices = Table(
+    "offhours_notices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False),
+    Column("target", String(300), nullable=False),  # where it is posted: a chat, a page
+    Column("opens_at", UtcDateTime(), nullable=False),
+    Column("text", Text, nullable=False),
+    # pending | publishing | pinned | removing | removed | expired | unsupported | failed
+    Column("state", String(20), nullable=False),
+    Column("external_id", String(300), nullable=True),  # the post, once published
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("removed_at", UtcDateTime(), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),  # a worker is talking to the platform
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("source", "target", "opens_at", name="uq_offhours_notices_once"),
+)
+Index("ix_offhours_notices_state", offhours_notices.c.state, offhours_notices.c.opens_at)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from otklik.domain.sla import SlaConfig
 from otklik.store.engine import is_sqlite
 from otklik.store.repositories import (
     AgentRepository,
@@ -28,9 +29,10 @@ class SqlUnitOfWork:
     never fails half-way on a lock upgrade; reads use a plain deferred BEGIN.
     """
 
-    def __init__(self, engine: Engine, *, write: bool = True):
+    def __init__(self, engine: Engine, *, write: bool = True, sla: SlaConfig | None = None):
         self._engine = engine
         self._write = write
+        self.sla = sla or SlaConfig()  # the clocks conversations run on when saved
         self._connection: Connection | None = None
         self._committed = False
 
@@ -42,7 +44,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self._committed = False
         self.items = ItemRepository(connection)
-        self.conversations = ConversationRepository(connection)
+        self.conversations = ConversationRepository(connection, self.sla)
         self.replies = ReplyRepository(connection)
         self.reply_checks = ReplyCheckRepository(connection)
         self.outbox = OutboxRepository(connection)
