@@ -23,7 +23,12 @@ from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.store.migrate import upgrade_database
 
-pytest_plugins = ["tests.support.callback", "tests.fake_platforms.telegram"]  # `callback`, `fake_telegram`
+pytest_plugins = [
+    "tests.support.callback",  # `callback`
+    "tests.fake_platforms.telegram",  # `fake_telegram`
+    "tests.fake_platforms.mastodon",  # `fake_mastodon`
+    "tests.fake_platforms.vk",  # `fake_vk`
+]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -69,6 +69,8 @@ class ChannelContext:
     brand_keywords: tuple[str, ...] = ()
     #: Most items one webhook body may carry.
     max_batch_items: int = 1000
+    #: The desk's clock (reply windows are counted on it); None: the system clock.
+    now: Callable[[], datetime] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,32 @@ class Pinning(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ChallengeAnswer:
+    """The answer to a platform's ``GET`` on the webhook URL (Meta's ``hub.challenge``, X's CRC)."""
+
+    body: bytes
+    media_type: str = "text/plain"
+
+
+@runtime_checkable
+class Challenging(Protocol):
+    """A channel whose platform proves the webhook URL with a ``GET`` before sending events."""
+
+    def challenge(self, query: Mapping[str, str]) -> ChallengeAnswer:
+        """Answer the platform's check; :class:`~otklik.errors.InputError` (401/403/422) when it is not the platform's."""
+        ...
+
+
+@runtime_checkable
+class Publishing(Protocol):
+    """A channel that can post on the brand's own chat or page (P15: an off-hours notice to pin)."""
+
+    def publish(self, target: str, text: str) -> str:
+        """Post ``text`` in ``target`` (a chat or page id); returns the post's platform id, for :class:`Pinning`."""
+        ...
+
+
 @runtime_checkable
 class Liking(Protocol):
     """A channel that can like or favourite a customer's post (P8: thanking)."""
@@ -138,6 +166,43 @@ class Liking(Protocol):
 
 
 ChannelFactory = Callable[[SourceConfig, ChannelContext], Channel]
+#: The connection test of a configured source: a line saying who it is connected as,
+#: or :class:`~otklik.errors.ConfigError` saying what is wrong.
+ConnectionCheck = Callable[[SourceConfig, ChannelContext], str]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``calls`` outbound calls per ``per_seconds`` for one token (or one target).
+
+    ``scope="token"`` counts every call made with the source's credentials; ``"target"``
+    counts calls into one chat or thread (Telegram: about one message a second per chat).
+    ``burst`` is how many calls may go at once after a quiet spell (``calls`` when None).
+    """
+
+    calls: float
+    per_seconds: float
+    scope: str = "token"
+    burst: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.calls <= 0 or self.per_seconds <= 0:
+            raise ValueError("a rate limit needs a positive number of calls and seconds")
+        if self.scope not in ("token", "target"):
+            raise ValueError(f"a rate limit's scope is token or target, not {self.scope!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingField:
+    """One setting a source of this kind takes, as the admin form asks for it."""
+
+    key: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    #: The allowed values, when there is a fixed list (the form shows a choice).
+    choices: tuple[str, ...] = ()
+    help: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +213,16 @@ class ChannelSpec:
     build: ChannelFactory
     #: Keys of ``SourceConfig.settings`` that hold secrets: never logged, shown masked.
     secret_settings: frozenset[str] = frozenset()
+    #: What the kind can do in general, for pages that show kinds rather than sources
+    #: (a source's own channel may say more precisely, e.g. pinning only with a user token).
+    capabilities: Capabilities | None = None
+    #: The platform's documented limits; the outbox keeps every source of the kind within them.
+    rate_limits: tuple[RateLimit, ...] = ()
+    #: Whether the channel finds posts that only name the brand (P13, ``brand_mention``).
+    listens: bool = False
+    #: The settings an admin gives when adding a source of this kind.
+    settings_fields: tuple[SettingField, ...] = ()
+    #: The connection test (``otklik channel check``, the admin page's button).
+    check: ConnectionCheck | None = None
+    #: A human name for the kind, for pages.
+    label: str = ""

@@ -46,27 +46,31 @@ def _csv_row_to_object(row: dict[str, str]) -> dict[str, Any]:
 def read_items(path: Path, *, source: str, file_format: str | None = None) -> Iterator[ImportLine]:
     """Yield each line of ``path`` (``.jsonl`` or ``.csv``) as a draft or an error."""
     kind = file_format or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
+    if kind != "csv":
+        yield from _read_jsonl(path, source)
+        return
     with path.open(encoding="utf-8", newline="") as handle:
-        if kind == "csv":
-            reader = csv.DictReader(handle)
-            for row in reader:
-                line = reader.line_num
-                try:
-                    yield ImportLine(
-                        line,
-                        generic.parse_object(source, _csv_row_to_object(row)),
-                        None,
-                    )
-                except InvalidPayload as exc:
-                    yield ImportLine(line, None, _reason(exc))
-            return
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
+        reader = csv.DictReader(handle)
+        for row in reader:
+            line = reader.line_num
+            try:
+                yield ImportLine(line, generic.parse_object(source, _csv_row_to_object(row)), None)
+            except InvalidPayload as exc:
+                yield ImportLine(line, None, _reason(exc))
+
+
+def _read_jsonl(path: Path, source: str) -> Iterator[ImportLine]:
+    # Lines are read as bytes and decoded one by one, so a line that is not UTF-8 is one
+    # rejected line, not the end of the file.
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                obj = orjson.loads(text)
+                obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                yield ImportLine(number, None, f"not valid JSON: {exc}")
+                reason = "not UTF-8 text" if "not valid UTF-8" in str(exc) else f"not valid JSON: {exc}"
+                yield ImportLine(number, None, reason)
                 continue
             try:
                 yield ImportLine(number, generic.parse_object(source, obj), None)

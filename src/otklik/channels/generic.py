@@ -21,7 +21,7 @@ import httpx
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from otklik.channels.base import Capabilities, ChannelContext, ChannelSpec, DeliveryReceipt, OutboundReply, SourceConfig
+from otklik.channels.base import Capabilities, ChannelContext, ChannelSpec, DeliveryReceipt, OutboundReply, SettingField, SourceConfig
 from otklik.domain.items import Addressing, Author, ItemDraft
 from otklik.errors import DeliveryRejected, FieldProblem, InvalidPayload, PlatformUnavailable, RateLimited, SignatureInvalid
 
@@ -287,4 +287,10 @@ class GenericChannel:
         return DeliveryReceipt(external_id=external_id)
 
 
-SPEC = ChannelSpec(kind="generic", build=GenericChannel)
+SPEC = ChannelSpec(
+    kind="generic",
+    build=GenericChannel,
+    label="Generic (signed JSON)",
+    capabilities=Capabilities(can_reply=True, idempotent=True),
+    settings_fields=(SettingField("callback_url", "Callback URL", required=False, help="Where replies are posted; empty: by hand"),),
+)

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from otklik.channels import generic, telegram
+from otklik.channels import email, generic, google_reviews, mastodon, meta, telegram, vk, x
 from otklik.channels.base import Channel, ChannelContext, ChannelSpec, SourceConfig
 from otklik.errors import ConfigError
 
 CHANNELS: dict[str, ChannelSpec] = {
     generic.SPEC.kind: generic.SPEC,
     telegram.SPEC.kind: telegram.SPEC,
+    email.SPEC.kind: email.SPEC,
+    meta.SPEC.kind: meta.SPEC,
+    x.SPEC.kind: x.SPEC,
+    google_reviews.SPEC.kind: google_reviews.SPEC,
+    mastodon.SPEC.kind: mastodon.SPEC,
+    vk.SPEC.kind: vk.SPEC,
 }
 
 
@@ -29,7 +35,11 @@ def mask(value: str) -> str:
 
 
 def public_settings(kind: str, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A source's settings with every secret one masked, for the CLI and the API."""
+    """A source's settings with every secret one masked, for the CLI and the API.
+
+    Keys starting with ``_`` are the desk's own state kept with the source (the outbox's
+    queue and pauses), not settings: they are left out.
+    """
     spec = CHANNELS.get(kind)
     secret = spec.secret_settings if spec else frozenset(settings)
-    return {k: mask(str(v)) if k in secret and v else v for k, v in settings.items()}
+    return {k: mask(str(v)) if k in secret and v else v for k, v in settings.items() if not k.startswith("_")}

@@ -33,7 +33,16 @@ from typing import Any
 import httpx
 import orjson
 
-from otklik.channels.base import Capabilities, ChannelContext, ChannelSpec, DeliveryReceipt, OutboundReply, SourceConfig
+from otklik.channels.base import (
+    Capabilities,
+    ChannelContext,
+    ChannelSpec,
+    DeliveryReceipt,
+    OutboundReply,
+    RateLimit,
+    SettingField,
+    SourceConfig,
+)
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.errors import (
     ConfigError,
@@ -595,6 +604,21 @@ class TelegramChannel:
             params["business_connection_id"] = target.business_connection_id
         self.api.call("unpinChatMessage", params)
 
+    def publish(self, target: str, text: str) -> str:
+        """``sendMessage`` into the brand's own chat (``target`` is its numeric id); returns the message's id."""
+        try:
+            chat_id = int(target)
+        except ValueError:
+            raise DeliveryRejected(f"{target!r} is not a Telegram chat id (a number such as -1001234567890)") from None
+        length = len(text.encode("utf-16-le")) // 2
+        if length > MAX_TEXT:
+            raise DeliveryRejected(f"Telegram takes at most {MAX_TEXT} characters in a message; this post has {length}")
+        result = self.api.call("sendMessage", {"chat_id": chat_id, "text": text})
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        if not isinstance(message_id, int):
+            raise DeliveryUnknown("Telegram sendMessage answered without the message's id")
+        return message_key(chat_id, message_id)
+
     def like(self, external_id: str) -> None:
         """A ❤ reaction on the customer's message (``setMessageReaction``)."""
         target = parse_key(external_id)
@@ -647,4 +671,31 @@ def set_webhook(token: str, url: str, *, secret_token: str, client: httpx.Client
         raise ConfigError(f"Telegram did not set the webhook: {exc}") from None
 
 
-SPEC = ChannelSpec(kind=KIND, build=TelegramChannel, secret_settings=frozenset({"token"}))
+def check_connection(source: SourceConfig, context: ChannelContext) -> str:
+    """The connection test: ``getMe`` with the source's token; who the bot is."""
+    if context.client is None:
+        raise ConfigError("the connection test needs an HTTP client")
+    settings = TelegramSettings.from_source(source)
+    bot = get_me(settings.token, client=context.client, api_base=settings.api_base, timeout=context.timeout)
+    return f"connected as @{bot.username} (id {bot.id})"
+
+
+SPEC = ChannelSpec(
+    kind=KIND,
+    build=TelegramChannel,
+    secret_settings=frozenset({"token"}),
+    label="Telegram bot",
+    capabilities=Capabilities(can_reply=True, can_pin=True, can_like=True, max_length=MAX_TEXT),
+    # The Bot FAQ: about 30 messages a second in all, about one a second into one chat.
+    rate_limits=(RateLimit(30, 1.0), RateLimit(1, 1.0, scope="target", burst=3)),
+    listens=True,
+    settings_fields=(
+        SettingField("token", "Bot token", secret=True, help="From @BotFather, like 123456789:AAH…"),
+        SettingField("mode", "Mode", choices=MODES, help="webhook: Telegram posts to the desk; polling: the worker asks"),
+        SettingField("webhook_url", "Public base URL", required=False, help="Sets the webhook to <URL>/hooks/telegram/<name>"),
+        SettingField("api_base", "Bot API base URL", required=False, help="Only for a local Bot API server"),
+        SettingField("secret_token", "Webhook secret token", secret=True, required=False, help="Generated when empty"),
+        SettingField("brand_keywords", "Its own brand keywords", required=False, help="Besides the desk's; comma-separated"),
+    ),
+    check=check_connection,
+)

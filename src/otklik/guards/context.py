@@ -26,7 +26,9 @@ class ReplyContext:
 
     ``messages`` are the customer's messages, oldest first; ``kind`` is the triage kind of
     the item answered (``question``, ``complaint``, ``compliment``, ``insult``, ``comment``,
-    ``spam``); ``length_limit`` is the channel's reply limit in characters (None: none);
+    ``spam``); ``channel`` is the conversation's source and ``channel_kind`` its platform
+    (``x``, ``mastodon``…; empty when unknown); ``length_limit`` is the channel's reply limit
+    in characters (None: none);
     ``late`` says the conversation is past its acceptable answer time, and ``gesture`` is the
     compensation the policy offers then (e.g. "промокод на 500 ₽"); ``address`` is the
     brand's formal-address choice for ``language`` (ru: ``vy``/``ty``, pl: ``pan``/``ty``);
@@ -45,6 +47,7 @@ class ReplyContext:
     gesture: str | None = None
     address: str | None = None
     brand_names: tuple[str, ...] = ()
+    channel_kind: str = ""
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

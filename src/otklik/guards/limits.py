@@ -36,7 +36,8 @@ def check_length(text: str, context: ReplyContext) -> tuple[Finding, ...]:
     limit = context.length_limit
     if limit is None:
         return ()
-    length = length_on(context.channel, text)
+    # Links are counted the way the platform counts them, whatever the source is called.
+    length = length_on(context.channel_kind or context.channel, text)
     if length <= limit:
         return ()
     # Point at what does not fit (by plain characters; close enough for the highlight).

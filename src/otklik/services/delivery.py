@@ -11,6 +11,13 @@ let its lease run out) depends on the channel:
 - without one (Telegram), it is **not** sent again: the reply is marked ``failed`` with the
   reason "outcome unknown", for an agent to look on the platform and then mark it posted by
   hand or retry it. A reply is never posted twice by the desk's own doing.
+
+Every call goes through the source's rate limiter (:mod:`otklik.services.ratelimit`). A
+reply whose token has no call left, or is paused after a platform's "too many requests",
+is put back for when it may go: that is waiting, not a failed attempt, and it never makes
+the desk give a reply up. A 429 pauses the whole token (persisted with the source, so a
+restarted worker honours it); other sources keep flowing. Likes, pins and unpins queued by
+agents go out in the same pass (:func:`otklik.services.outbound.deliver_actions`).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -29,8 +36,10 @@ from otklik.domain.conversations import Conversation
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import Item
 from otklik.domain.replies import Reply
-from otklik.errors import ConfigError, DeliveryRejected, DeliveryUnknown, PlatformUnavailable, RateLimited
+from otklik.errors import ConfigError, DeliveryRejected, DeliveryUnknown, PlatformUnavailable, PostByHand, RateLimited
+from otklik.services.outbound import deliver_actions, record_pause
 from otklik.services.ports import UowFactory
+from otklik.services.ratelimit import OutboundLimiter
 from otklik.services.sources import config_from_row
 from otklik.store.engine import is_sqlite
 
@@ -47,6 +56,11 @@ class DeliveryPass:
     sent: int = 0
     failed: int = 0
     retried: int = 0
+    #: Replies put back because their token had no call left or was paused (not attempts).
+    waiting: int = 0
+    #: Likes, pins and unpins done and failed.
+    actions_done: int = 0
+    actions_failed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +88,15 @@ def deliver_due(
     max_attempts: int,
     limit: int = 20,
     brand_keywords: Sequence[str] = (),
+    limiter: OutboundLimiter | None = None,
 ) -> DeliveryPass:
-    """Deliver the replies whose time has come; returns counts."""
+    """Deliver the replies (and queued likes and pins) whose time has come; returns counts.
+
+    ``limiter`` should live as long as the worker, so its buckets carry over between passes;
+    without one, a fresh one still honours every stored pause.
+    """
     now = clock.now()
+    limiter = limiter or OutboundLimiter(clock)
     with uow_factory() as uow:
         skip_locked = not is_sqlite(uow.connection.engine)
         jobs = uow.outbox.claim(now=now, lease_until=now + LEASE, limit=limit, skip_locked=skip_locked)
@@ -88,8 +108,10 @@ def deliver_due(
             item = uow.items.get(reply.in_reply_to_item_id) if reply and reply.in_reply_to_item_id else None
             work.append(_Work(job.id, job.attempts, job.interrupted, reply, conversation, config_from_row(row) if row else None, item))
         uow.commit()
-    context = ChannelContext(client=client, timeout=timeout, brand_keywords=tuple(brand_keywords))
-    sent = failed = retried = 0
+    context = ChannelContext(client=client, timeout=timeout, brand_keywords=tuple(brand_keywords), now=clock.now)
+    sent = failed = retried = waiting = 0
+    # Work held back for one token in this pass is spread out, not all put back for one instant.
+    held: dict[str, int] = {}
     for w in work:
         channel = _channel(w, context)
         if w.reply is None or w.conversation is None or channel is None:
@@ -115,6 +137,14 @@ def deliver_due(
             )
             failed += 1
             continue
+        assert w.source is not None  # noqa: S101 - a channel was built from it
+        wait = limiter.acquire(w.source, target=conversation.thread_key)
+        if wait > 0:
+            n = held.get(w.source.name, 0)
+            held[w.source.name] = n + 1
+            _hold(uow_factory, w, at=clock.now() + timedelta(seconds=wait + n * limiter.interval(w.source)))
+            waiting += 1
+            continue
         try:
             receipt = channel.send(
                 OutboundReply(
@@ -133,8 +163,23 @@ def deliver_due(
             # The receiver drops a repeat by its key, so trying again is safe.
             retried, failed = _retry_or_give_up(uow_factory, clock, w, reply, conversation, exc, max_attempts, retried, failed)
             continue
-        except (PlatformUnavailable, RateLimited) as exc:
+        except RateLimited as exc:
+            # The whole token waits, here and in every worker; the reply is not given up for it.
+            until = clock.now() + timedelta(seconds=exc.retry_after)
+            limiter.pause(w.source, until)
+            with uow_factory() as uow:
+                uow.outbox.retry_later(w.job_id, at=until, attempts=w.attempts, error=str(exc))
+                uow.replies.save(reply.attempt_failed(str(exc)))
+                record_pause(uow, w.source.name, until=until, reason=str(exc), at=clock.now())
+                uow.commit()
+            retried += 1
+            continue
+        except PlatformUnavailable as exc:
             retried, failed = _retry_or_give_up(uow_factory, clock, w, reply, conversation, exc, max_attempts, retried, failed)
+            continue
+        except PostByHand as exc:
+            _hand_off(uow_factory, clock, w, reply, conversation, exc)
+            failed += 1
             continue
         except DeliveryRejected as exc:
             _give_up(uow_factory, clock, w, reply, conversation, reason=str(exc))
@@ -155,8 +200,32 @@ def deliver_due(
             uow.commit()
         sent += 1
     if work:
-        log.info("delivery pass: %d sent, %d failed, %d to retry", sent, failed, retried)
-    return DeliveryPass(sent=sent, failed=failed, retried=retried)
+        log.info("delivery pass: %d sent, %d failed, %d to retry, %d waiting for their token", sent, failed, retried, waiting)
+    actions = deliver_actions(
+        uow_factory=uow_factory,
+        client=client,
+        clock=clock,
+        limiter=limiter,
+        timeout=timeout,
+        max_attempts=max_attempts,
+        brand_keywords=brand_keywords,
+        limit=limit,
+    )
+    return DeliveryPass(
+        sent=sent,
+        failed=failed,
+        retried=retried,
+        waiting=waiting + actions.waiting,
+        actions_done=actions.done,
+        actions_failed=actions.failed,
+    )
+
+
+def _hold(uow_factory: UowFactory, w: _Work, *, at: datetime) -> None:
+    """Put a job back for when its token may call again, without counting an attempt."""
+    with uow_factory() as uow:
+        uow.outbox.retry_later(w.job_id, at=at, attempts=w.attempts, error="waiting for the channel's rate limit")
+        uow.commit()
 
 
 def _channel(w: _Work, context: ChannelContext) -> Channel | ConfigError | None:
@@ -176,7 +245,7 @@ def _retry_or_give_up(
     w: _Work,
     reply: Reply,
     conversation: Conversation,
-    exc: PlatformUnavailable | RateLimited | DeliveryUnknown,
+    exc: PlatformUnavailable | DeliveryUnknown,
     max_attempts: int,
     retried: int,
     failed: int,
@@ -185,8 +254,7 @@ def _retry_or_give_up(
     if tried >= max_attempts:
         _give_up(uow_factory, clock, w, reply, conversation, reason=f"gave up after {tried} attempts: {exc}")
         return retried, failed + 1
-    # A 429 says exactly how long to wait; anything else backs off.
-    wait = timedelta(seconds=exc.retry_after) if isinstance(exc, RateLimited) else backoff(tried)
+    wait = backoff(tried)
     with uow_factory() as uow:
         uow.outbox.retry_later(w.job_id, at=clock.now() + wait, attempts=tried, error=str(exc))
         uow.replies.save(reply.attempt_failed(str(exc)))
@@ -205,4 +273,16 @@ def _give_up(
         uow.outbox.finish(w.job_id, state="dead", attempts=w.attempts + 1, error=reason)
         uow.replies.save(reply.failed(reason))
         uow.events.append(Event(kind=EventKind.REPLY_FAILED, actor="system", at=clock.now(), conversation_id=conversation.id, data=data))
+        uow.commit()
+
+
+def _hand_off(uow_factory: UowFactory, clock: Clock, w: _Work, reply: Reply, conversation: Conversation, exc: PostByHand) -> None:
+    """The platform takes no API reply here: the reply becomes one to post by hand, with the link."""
+    data: dict[str, object] = {"reply_id": reply.id, "delivery": "manual", "reason": str(exc)}
+    if exc.url:
+        data["url"] = exc.url
+    with uow_factory() as uow:
+        uow.outbox.finish(w.job_id, state="dead", attempts=w.attempts + 1, error=str(exc))
+        uow.replies.save(reply.handed_off(str(exc)))
+        uow.events.append(Event(kind=EventKind.REPLY_QUEUED, actor="system", at=clock.now(), conversation_id=conversation.id, data=data))
         uow.commit()

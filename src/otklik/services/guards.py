@@ -25,12 +25,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
 from otklik.clock import Clock
+from otklik.domain.compensation import CompensationPolicy
 from otklik.domain.conversations import Conversation
 from otklik.domain.replies import validate_reply_text
 from otklik.domain.sla import SlaPolicy
@@ -38,7 +39,10 @@ from otklik.errors import GuardsRefused, InvalidPayload
 from otklik.guards import Draft, GuardConfig, GuardReport, PastReply, ReplyContext, ReplyIndex, Severity, Verdict, check_reply
 from otklik.guards.language import Detector
 from otklik.services.access import Actor, access_conversation
+from otklik.services.compensation import choose_gesture
+from otklik.services.outbound import capabilities_of
 from otklik.services.ports import UowFactory
+from otklik.services.sources import config_from_row
 from otklik.store import tables as t
 
 #: A brand account: the conversation's source and account.
@@ -199,6 +203,22 @@ def clean_gesture(gesture: str | None) -> str | None:
     return gesture.strip()
 
 
+def channel_length_limit(source: str, connection: Connection, settings: Mapping[str, int]) -> tuple[str | None, int | None]:
+    """A source's kind and the longest reply it takes (None: no limit).
+
+    The channel's own limit comes first (Mastodon's is the instance's, read when the source
+    was added); else the setting for the source's name, then for its kind.
+    """
+    s = t.sources.c
+    row = connection.execute(select(s.name, s.kind, s.secret, s.callback_url, s.config).where(s.name == source)).mappings().first()
+    if row is None:
+        return None, settings.get(source)
+    limit = capabilities_of(config_from_row(row)).max_length
+    if limit is None:
+        limit = settings.get(source, settings.get(row["kind"]))
+    return row["kind"], limit
+
+
 def reply_context(
     conversation: Conversation, connection: Connection, *, now: datetime, guards: ReplyGuards, gesture: str | None = None
 ) -> ReplyContext:
@@ -231,13 +251,15 @@ def reply_context(
         "other",
     )
     brand = conversation.account.strip()
+    kind, length_limit = channel_length_limit(conversation.source, connection, guards.length_limits)
     return ReplyContext(
         messages=tuple(row.text for row in rows),
         language=language,
         kind=conversation.kind or "comment",
         channel=conversation.source,
+        channel_kind=kind or "",
         now=now,
-        length_limit=guards.length_limits.get(conversation.source),
+        length_limit=length_limit,
         customer_name=conversation.author_name,
         customer_handle=conversation.author_handle,
         late=guards.is_late(conversation, now),
@@ -256,8 +278,14 @@ def check_draft(
     clock: Clock,
     guards: ReplyGuards,
     gesture: str | None = None,
+    compensation: str | None = None,
+    policy: CompensationPolicy | None = None,
 ) -> GuardReport:
-    """What the guards say of ``text`` as a reply in the conversation (nothing is stored)."""
+    """What the guards say of ``text`` as a reply in the conversation (nothing is stored).
+
+    ``compensation`` (a code of ``policy``) stands for the gesture when none is named: its
+    label in the customer's language is what the late guard looks for.
+    """
     try:
         clean = validate_reply_text(text)
     except ValueError as exc:
@@ -267,6 +295,9 @@ def check_draft(
     with uow_factory(write=False) as uow:
         conversation = access_conversation(actor, conversation_id, uow)
         context = reply_context(conversation, uow.connection, now=now, guards=guards, gesture=chosen)
+        _code, _note, label = choose_gesture(policy or CompensationPolicy(), compensation, None, language=context.language)
+        if label is not None and chosen is None:
+            context = replace(context, gesture=label)
         return guards.check(clean, context, account=account_of(conversation), connection=uow.connection, agent_id=actor.agent.id)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -55,14 +55,16 @@ class TelegramPoller:
         clock: Clock,
         client: httpx.Client,
         timeout: float = 10.0,
-        brand_keywords: Sequence[str] = (),
+        brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
         store: Store | None = None,
     ):
         self.source = source
         self.offset: int | None = None
         self._uow_factory = uow_factory
         self._clock = clock
-        self._context = ChannelContext(client=client, timeout=timeout, brand_keywords=tuple(brand_keywords))
+        self._context = ChannelContext(client=client, timeout=timeout)
+        # A callable gives the brand's keywords as they are now, so an admin's change reaches a running poller.
+        self._keywords = brand_keywords
         self._store = store or self._ingest
 
     def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
@@ -73,7 +75,8 @@ class TelegramPoller:
         config = source_config(self.source, uow_factory=self._uow_factory)
         if config.kind != KIND:
             raise ConfigError(f"source {self.source} is a {config.kind} source, not a Telegram channel")
-        return TelegramChannel(config, self._context)
+        keywords = self._keywords() if callable(self._keywords) else self._keywords
+        return TelegramChannel(config, replace(self._context, brand_keywords=tuple(keywords)))
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One long poll of up to ``wait`` seconds; stores what came, then moves the offset.

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from sqlalchemy import RowMapping
 
-from otklik.channels import telegram
+from otklik.channels import mastodon, telegram, vk
 from otklik.channels.base import ChannelContext, SourceConfig
 from otklik.channels.registry import public_settings
 from otklik.clock import Clock
@@ -25,6 +25,11 @@ from otklik.errors import ChannelError, ConfigError, Conflict, InvalidPayload, N
 from otklik.services.ports import UowFactory
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+
+
+def valid_source_name(name: str) -> bool:
+    """Whether ``name`` may name a source: lower-case letters, digits, ``_``, ``.``, ``-``."""
+    return bool(_NAME.match(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +152,30 @@ def delivers_automatically(row: RowMapping) -> bool:
     return bool(row["callback_url"]) if row["kind"] == "generic" else True
 
 
+#: The modes in which a kind's messages are pulled by the worker, not pushed to a webhook.
+PULLED_MODES: dict[str, frozenset[str]] = {
+    telegram.KIND: frozenset({"polling"}),
+    mastodon.KIND: frozenset(mastodon.MODES),  # Mastodon pushes nothing signed: always pulled
+    vk.KIND: frozenset({"longpoll"}),
+    "x": frozenset({"polling", "stream"}),
+    "google_reviews": frozenset({"polling"}),
+    "email": frozenset({"polling", "idle"}),
+}
+
+
+#: The mode of a kind's source that names none: the kinds always or first pulled.
+_DEFAULT_PULLED = {mastodon.KIND: mastodon.MODES[0], "google_reviews": "polling", "email": "polling"}
+
+
 def polling_sources(*, uow_factory: UowFactory) -> list[SourceConfig]:
-    """The Telegram sources that read their updates with ``getUpdates``."""
+    """The sources the worker reads: Telegram ``getUpdates``, Mastodon, VK Bots Long Poll."""
     with uow_factory(write=False) as uow:
         rows = uow.sources.all()
-    return [config_from_row(r) for r in rows if r["kind"] == telegram.KIND and (r["config"] or {}).get("mode") == "polling"]
+    return [
+        config_from_row(r)
+        for r in rows
+        if (r["config"] or {}).get("mode", _DEFAULT_PULLED.get(r["kind"])) in PULLED_MODES.get(r["kind"], ())
+    ]
 
 
 class SourceConfigs:
@@ -263,3 +287,131 @@ def check_telegram_channel(name: str, *, client: httpx.Client, uow_factory: UowF
         raise InvalidPayload(f"source {name} is a {config.kind} source, not a Telegram channel")
     settings = telegram.TelegramSettings.from_source(config)
     return telegram.get_me(settings.token, client=client, api_base=settings.api_base, timeout=timeout)
+
+
+def _check_new_name(name: str, uow_factory: UowFactory) -> None:
+    if not _NAME.match(name):
+        raise InvalidPayload(f"source names are lower-case letters, digits, '_', '.', '-': {name!r}")
+    with uow_factory(write=False) as uow:
+        if uow.sources.get(name) is not None:
+            raise Conflict(f"source {name} exists already")
+
+
+def _store_channel(name: str, kind: str, secret: str, config: dict[str, Any], *, uow_factory: UowFactory, clock: Clock) -> SourceInfo:
+    with uow_factory() as uow:
+        if uow.sources.get(name) is not None:
+            raise Conflict(f"source {name} exists already")
+        uow.sources.add(name=name, kind=kind, secret=secret, callback_url=None, at=clock.now(), config=config)
+        uow.commit()
+    return SourceInfo(name=name, kind=kind, callback_url=None, settings=public_settings(kind, config))
+
+
+def add_mastodon_channel(
+    name: str,
+    *,
+    instance: str,
+    token: str,
+    client: httpx.Client,
+    uow_factory: UowFactory,
+    clock: Clock,
+    mode: str = "polling",
+    hashtags: Sequence[str] = (),
+    brand_keywords: Sequence[str] = (),
+    streaming_base: str | None = None,
+    timeout: float = 10.0,
+) -> SourceInfo:
+    """Connect a Mastodon account as a source, after a connection test (``verify_credentials``).
+
+    The account's id and handle, and the instance's status length limit, are read once
+    here. Nothing is stored when a check fails. Mastodon is always read by the worker
+    (``polling`` or ``streaming``); the token never leaves the source's settings.
+    """
+    token, instance = token.strip(), instance.strip().rstrip("/")
+    _check_new_name(name, uow_factory)
+    if not instance.startswith(("https://", "http://")):
+        raise InvalidPayload("the instance URL must start with https://, like https://mastodon.social")
+    if not token:
+        raise InvalidPayload("the access token is empty")
+    if mode not in mastodon.MODES:
+        raise InvalidPayload(f"mode must be polling or streaming, not {mode!r}")
+    tags = [t.strip().lstrip("#") for t in hashtags if t.strip().lstrip("#")]
+    bad = [t for t in tags if not mastodon.valid_hashtag(t)]
+    if bad:
+        raise InvalidPayload(f"not a hashtag: {', '.join(bad)}")
+    if streaming_base and not streaming_base.startswith(("https://", "http://")):
+        raise InvalidPayload("the streaming URL must start with https://")
+    account, limit = mastodon.verify_credentials(instance, token, client=client, timeout=timeout)
+    host = httpx.URL(instance).host
+    config: dict[str, Any] = {
+        "instance": instance,
+        "token": token,
+        "mode": mode,
+        "account_id": account.id,
+        "username": account.username,
+        "acct": account.acct if "@" in account.acct else f"{account.username}@{host}",
+        "account_url": account.url,
+        "hashtags": tags,
+        "brand_keywords": [k.strip() for k in brand_keywords if k.strip()],
+        "max_characters": limit,
+    }
+    if streaming_base:
+        config["streaming_base"] = streaming_base.rstrip("/")
+    # Mastodon signs nothing it could push, so the source's secret authenticates nothing.
+    return _store_channel(name, mastodon.KIND, secrets.token_urlsafe(32), config, uow_factory=uow_factory, clock=clock)
+
+
+def add_vk_channel(
+    name: str,
+    *,
+    group_id: int,
+    token: str,
+    client: httpx.Client,
+    uow_factory: UowFactory,
+    clock: Clock,
+    mode: str = "callback",
+    confirmation: str | None = None,
+    secret: str | None = None,
+    user_token: str | None = None,
+    brand_keywords: Sequence[str] = (),
+    api_base: str | None = None,
+    timeout: float = 10.0,
+) -> tuple[SourceInfo, str]:
+    """Connect a VK community as a source, after a connection test (``groups.getById``).
+
+    In callback mode the confirmation string (from the community's Callback API settings)
+    is required, and ``secret`` is the server's "secret key" VK copies into every event
+    (generated when not given: enter it in the community's settings). In longpoll mode the
+    worker reads Bots Long Poll. Returns the source and its secret key.
+    """
+    token = token.strip()
+    _check_new_name(name, uow_factory)
+    if group_id <= 0:
+        raise InvalidPayload("the community id is the positive number in club123456")
+    if not token:
+        raise InvalidPayload("the community token is empty")
+    if mode not in vk.MODES:
+        raise InvalidPayload(f"mode must be callback or longpoll, not {mode!r}")
+    if mode == "callback" and not (confirmation or "").strip():
+        raise InvalidPayload("callback mode needs the confirmation string from Manage → API usage → Callback API")
+    if secret is not None and not (1 <= len(secret) <= 50 and secret.isascii() and secret.isalnum()):
+        raise InvalidPayload("VK's secret key is 1-50 letters and digits")
+    base = (api_base or vk.API_BASE).rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise InvalidPayload("the API base URL must start with https://")
+    community = vk.get_community(token, client=client, api_base=base, timeout=timeout, group_id=group_id)
+    secret = secret or secrets.token_hex(16)
+    config: dict[str, Any] = {
+        "token": token,
+        "mode": mode,
+        "group_id": community.id,
+        "group_name": community.name,
+        "screen_name": community.screen_name,
+        "brand_keywords": [k.strip() for k in brand_keywords if k.strip()],
+    }
+    if confirmation:
+        config["confirmation"] = confirmation.strip()
+    if user_token:
+        config["user_token"] = user_token.strip()
+    if base != vk.API_BASE:
+        config["api_base"] = base
+    return _store_channel(name, vk.KIND, secret, config, uow_factory=uow_factory, clock=clock), secret

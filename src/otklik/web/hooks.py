@@ -16,13 +16,13 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otklik.bootstrap import Services
-from otklik.channels import generic, telegram
-from otklik.channels.base import ChannelContext
+from otklik.channels import generic, meta, telegram, vk, x
+from otklik.channels.base import ChallengeAnswer, Challenging, ChannelContext
 from otklik.channels.registry import build_channel
 from otklik.errors import FieldProblem, InputError, InvalidPayload, NotFound, PayloadTooLarge
 from otklik.web.deps import ServicesDep
@@ -175,7 +175,10 @@ async def accept_channel(kind: str, source: str, headers: Mapping[str, str], bod
         config = await run_in_threadpool(services.source_configs.get, source)
     if config.kind != kind:
         raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
-    context = ChannelContext(brand_keywords=services.settings.brand_keywords, max_batch_items=services.settings.max_batch_items)
+    keywords = services.brand_keywords.cached()
+    if keywords is None:
+        keywords = await run_in_threadpool(services.brand_keywords)
+    context = ChannelContext(brand_keywords=keywords, max_batch_items=services.settings.max_batch_items)
     channel = build_channel(config, context)
     channel.verify(headers, body)
     drafts = channel.parse(body)
@@ -211,3 +214,120 @@ async def receive_telegram(source: str, request: Request, services: ServicesDep)
     body = await read_limited(request, services.settings.max_body_bytes)
     status, answer = await accept_channel(telegram.KIND, source, request.headers, body, services)
     return JSONResponse(answer, status_code=status)
+
+
+async def answer_challenge(kind: str, source: str, query: Mapping[str, str], services: Services) -> ChallengeAnswer:
+    """Answer a platform's ``GET`` proving the webhook URL (Meta's ``hub.challenge``, X's CRC).
+
+    Only kinds whose channel takes a challenge have one; for any other the URL is 404.
+    """
+    config = services.source_configs.cached(source)
+    if config is None:
+        config = await run_in_threadpool(services.source_configs.get, source)
+    if config.kind != kind:
+        raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
+    channel = build_channel(config, ChannelContext())
+    if not isinstance(channel, Challenging):
+        raise NotFound(f"{kind} webhooks take no verification request")
+    return channel.challenge(query)
+
+
+@router.get(
+    "/{kind}/{source}",
+    summary="Answer a platform's webhook verification (Meta hub.challenge, X CRC)",
+    responses={
+        200: {"description": "The challenge answered: Meta's challenge echoed, X's response_token."},
+        400: {"description": "Not a verification request (hub.mode/hub.challenge or crc_token missing)."},
+        403: {"description": "Meta: the verify token does not match."},
+        404: {"description": "No source of that kind and name, or a kind without verification."},
+    },
+)
+async def verify_webhook(kind: str, source: str, request: Request, services: ServicesDep) -> Response:
+    """A platform checks that the URL is ours before it sends events."""
+    answer = await answer_challenge(kind, source, request.query_params, services)
+    return Response(content=answer.body, media_type=answer.media_type)
+
+
+@router.post(
+    "/meta/{source}",
+    summary="Receive Meta webhooks (Page feed, Instagram, Messenger)",
+    responses={
+        200: {"description": "Every event is stored (or was already), or holds nothing for the desk (`ignored`)."},
+        400: {"description": "Not JSON."},
+        401: {"description": "Missing or wrong X-Hub-Signature-256."},
+        404: {"description": "No Meta source of that name."},
+        413: {"description": "Body too large."},
+        422: {"description": "Not a Meta webhook body (fields named)."},
+    },
+)
+async def receive_meta(source: str, request: Request, services: ServicesDep) -> JSONResponse:
+    """Store the items of one Meta webhook body; answered only after they are committed."""
+    body = await read_limited(request, services.settings.max_body_bytes)
+    status, answer = await accept_channel(meta.KIND, source, request.headers, body, services)
+    return JSONResponse(answer, status_code=status)
+
+
+@router.post(
+    "/x/{source}",
+    summary="Receive X webhooks (Account Activity events, post deliveries)",
+    responses={
+        200: {"description": "Every event is stored (or was already), or holds nothing for the desk (`ignored`)."},
+        400: {"description": "Not JSON."},
+        401: {"description": "Missing or wrong x-twitter-webhooks-signature."},
+        404: {"description": "No X source of that name."},
+        413: {"description": "Body too large."},
+        422: {"description": "Not an X webhook body (fields named)."},
+    },
+)
+async def receive_x(source: str, request: Request, services: ServicesDep) -> JSONResponse:
+    """Store the items of one X webhook body; answered only after they are committed."""
+    body = await read_limited(request, services.settings.max_body_bytes)
+    status, answer = await accept_channel(x.KIND, source, request.headers, body, services)
+    return JSONResponse(answer, status_code=status)
+
+
+async def accept_vk(source: str, headers: Mapping[str, str], body: bytes, services: Services) -> str:
+    """Check, parse and store one Callback API event; the plain-text answer VK expects.
+
+    The confirmation handshake is answered with the source's confirmation string; every
+    other event with ``ok``, only after its item is committed (VK sends again whatever it
+    does not get ``ok`` for). A forged secret or a malformed event raises the error tree.
+    """
+    config = services.source_configs.cached(source)
+    if config is None:
+        config = await run_in_threadpool(services.source_configs.get, source)
+    if config.kind != vk.KIND:
+        raise NotFound(f"unknown source {source!r}: it is not a vk channel")
+    keywords = services.brand_keywords.cached()
+    if keywords is None:
+        keywords = await run_in_threadpool(services.brand_keywords)
+    channel = vk.VkChannel(config, ChannelContext(brand_keywords=keywords))
+    event = vk.parse_envelope(body)
+    channel.verify_event(event)
+    if event["type"] == "confirmation":
+        return channel.confirmation()
+    parsed = channel.parse_event(event)
+    if parsed.draft is not None:
+        await asyncio.wrap_future(services.writer.submit([parsed.draft]))
+    return "ok"
+
+
+@router.post(
+    "/vk/{source}",
+    summary="Receive VK Callback API events",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "description": "`ok` once the event's item is stored (or was already, or it holds nothing for the desk); the confirmation string for `confirmation`."
+        },
+        400: {"description": "Not JSON."},
+        401: {"description": "Missing or wrong `secret`, or another community's event."},
+        404: {"description": "No VK source of that name."},
+        413: {"description": "Body too large."},
+        422: {"description": "Not a VK event (fields named)."},
+    },
+)
+async def receive_vk(source: str, request: Request, services: ServicesDep) -> PlainTextResponse:
+    """Store what one VK event holds; answered ``ok`` only after it is committed."""
+    body = await read_limited(request, services.settings.max_body_bytes)
+    return PlainTextResponse(await accept_vk(source, request.headers, body, services))

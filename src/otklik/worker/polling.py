@@ -11,7 +11,7 @@ import httpx
 from otklik.bootstrap import Services
 from otklik.channels.telegram import redact
 from otklik.errors import ChannelError, ConfigError, NotFound, RateLimited
-from otklik.services.polling import TelegramPoller
+from otklik.services.pollers import Poller, build_poller, close_poller
 from otklik.services.sources import polling_sources
 
 log = logging.getLogger(__name__)
@@ -21,10 +21,12 @@ RESCAN_S = 10.0
 
 
 class Pollers:
-    """Long-polls every Telegram source in polling mode, each in its own thread.
+    """Reads every pulled source, each in its own thread: Telegram in polling mode, Mastodon,
+    VK in longpoll mode.
 
-    Telegram allows one ``getUpdates`` caller per bot, so run pollers in one process only
-    (``OTKLIK_POLLING_ENABLED=false`` everywhere else).
+    Telegram allows one ``getUpdates`` caller per bot, and the Mastodon and VK cursors are
+    one per source, so run pollers in one process only (``OTKLIK_POLLING_ENABLED=false``
+    everywhere else).
     """
 
     def __init__(self, services: Services, *, only: str | None = None, rescan_s: float = RESCAN_S):
@@ -35,6 +37,7 @@ class Pollers:
         self._stop = threading.Event()
         self._threads: dict[str, tuple[threading.Thread, threading.Event]] = {}
         self._supervisor: threading.Thread | None = None
+        self._kinds: dict[str, str] = {}
 
     def start(self) -> None:
         """Start supervising in a background thread (once)."""
@@ -46,15 +49,17 @@ class Pollers:
     def _supervise(self) -> None:
         while not self._stop.is_set():
             try:
-                wanted = {s.name for s in polling_sources(uow_factory=self._services.uow)}
+                kinds = {s.name: s.kind for s in polling_sources(uow_factory=self._services.uow)}
             except Exception as exc:  # the database may be briefly away; look again later
                 log.warning("pollers: could not list sources: %s", exc)
-                wanted = set(self._threads)
+                kinds = dict(self._kinds)
+            wanted = set(kinds)
             if self._only is not None:
                 wanted &= {self._only}
+            self._kinds = kinds
             for name in wanted - set(self._threads):
                 stop = threading.Event()
-                thread = threading.Thread(target=self._poll, args=(name, stop), name=f"otklik-poll-{name}", daemon=True)
+                thread = threading.Thread(target=self._poll, args=(name, kinds[name], stop), name=f"otklik-poll-{name}", daemon=True)
                 self._threads[name] = (thread, stop)
                 thread.start()
                 log.info("pollers: polling %s", name)
@@ -63,18 +68,26 @@ class Pollers:
                 log.info("pollers: stopped polling %s", name)
             self._stop.wait(self._rescan_s)
 
-    def _poll(self, name: str, stop: threading.Event) -> None:
+    def _poll(self, name: str, kind: str, stop: threading.Event) -> None:
         settings = self._services.settings
         if self._client is None:  # pragma: no cover - threads start only after start()
             return
-        poller = TelegramPoller(
+        poller = build_poller(
             name,
+            kind,
             uow_factory=self._services.uow,
             clock=self._services.clock,
             client=self._client,
             timeout=settings.delivery_timeout_s,
-            brand_keywords=settings.brand_keywords,
+            brand_keywords=self._services.brand_keywords,
         )
+        try:
+            self._loop(name, poller, stop)
+        finally:
+            close_poller(poller)
+
+    def _loop(self, name: str, poller: Poller, stop: threading.Event) -> None:
+        settings = self._services.settings
         failures = 0
         while not stop.is_set() and not self._stop.is_set():
             started = time.monotonic()

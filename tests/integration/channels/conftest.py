@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -47,3 +48,8 @@ def queue_reply(services: Any, conversation_id: int, text: str, *, actor: Actor 
     return send_reply(
         conversation_id, text, actor=actor, uow_factory=services.uow, clock=services.clock, guards=services.guards, acknowledge=True
     )
+
+
+def without_length_guard(services: Any) -> None:
+    """Let over-long replies past the guards, to show the channel itself still refuses them."""
+    services.guards.config = replace(services.guards.config, disabled=services.guards.config.disabled | {"length"})

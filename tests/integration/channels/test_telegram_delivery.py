@@ -21,7 +21,7 @@ from otklik.services.replies import mark_posted_by_hand, retry_delivery
 from otklik.services.sources import source_config
 from tests.builders import make_actor
 from tests.fake_platforms.telegram import BOT, Act, FakeBotApi
-from tests.integration.channels.conftest import add_bot, queue_reply
+from tests.integration.channels.conftest import add_bot, queue_reply, without_length_guard
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "channels" / "telegram"
 
@@ -190,6 +190,7 @@ def test_a_refused_reply_fails_visibly_and_an_agent_can_retry_it(services: Servi
 
 
 def test_too_long_for_telegram_fails_without_a_call(services: Services, bot: FakeBotApi, client: httpx.Client) -> None:
+    without_length_guard(services)  # the composer would block it; the channel must refuse it all the same
     reply = queue_reply(
         services, receive(services, update("private_message")), ("Mark, here is every detail of order 5521. " * 120).strip()
     )

@@ -516,7 +516,7 @@ def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> N
 def test_capabilities_match_what_each_channel_implements() -> None:
     telegram = make_channel()
     generic = GenericChannel(SourceConfig(name="shop", kind="generic", secret="s", callback_url="http://127.0.0.1:9/r"), ChannelContext())
-    assert set(CHANNELS) == {"generic", "telegram"}
+    assert {"generic", "telegram"} <= set(CHANNELS)  # each other kind checks its own
     for channel in (telegram, generic):
         caps = channel.capabilities
         assert caps.can_pin == isinstance(channel, Pinning)
