@@ -23,7 +23,6 @@ from rich.progress import (
 
 from otklik.config import Settings, load_settings
 from otklik.domain.agents import Role
-from otklik.domain.items import ItemDraft
 from otklik.errors import OtklikError
 
 if TYPE_CHECKING:
@@ -182,57 +181,44 @@ def import_file(
     ] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
-    batch: Annotated[int, typer.Option(help="Items per transaction.")] = 5000,
+    batch: Annotated[int, typer.Option(help="Items per transaction.", min=1)] = 20_000,
 ) -> None:
     """Import items; every rejected line is reported as file:line: reason."""
     from otklik.bootstrap import build_services
-    from otklik.services.ingest import ingest_items
+    from otklik.services.importer import ImportFailed
+    from otklik.services.importer import import_file as run_import
 
     if not file.is_file():
         _fail(f"{file}: no such file")
     if file_format not in (None, "jsonl", "csv"):
         _fail(f"--format must be jsonl or csv, not {file_format}")
     services = build_services(_settings(data_dir, database_url))
-    stored = duplicates = rejected = 0
-    pending: list[ItemDraft] = []
 
-    def flush() -> None:
-        nonlocal stored, duplicates
-        if pending:
-            outcomes = ingest_items(pending, uow=services.uow(), clock=services.clock)
-            stored += sum(1 for o in outcomes if not o.duplicate)
-            duplicates += sum(1 for o in outcomes if o.duplicate)
-            pending.clear()
-
-    from otklik.channels.files import read_items
+    def rejected(line: int, reason: str) -> None:
+        err.print(f"{file}:{line}: {reason}", highlight=False, markup=False, soft_wrap=True)
 
     with file.open("rb") as counting:
         total_lines = sum(1 for _ in counting)
     try:
         with _progress() as progress:
             task = progress.add_task(f"importing {file.name}", total=total_lines)
-            for line in read_items(file, source=source, file_format=file_format):
-                if line.draft is None:
-                    rejected += 1
-                    err.print(
-                        f"{file}:{line.line}: {line.error}",
-                        highlight=False,
-                        markup=False,
-                        soft_wrap=True,
-                    )
-                else:
-                    pending.append(line.draft)
-                    if len(pending) >= batch:
-                        flush()
-                progress.update(task, completed=line.line)
-            flush()
+            summary = run_import(
+                file,
+                source=source,
+                uow_factory=services.uow,
+                clock=services.clock,
+                file_format=file_format,
+                batch=batch,
+                on_rejected=rejected,
+                on_progress=lambda line: progress.update(task, completed=line),
+            )
             progress.update(task, completed=total_lines)
-    except UnicodeDecodeError as exc:
-        _fail(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except ImportFailed as exc:
+        _fail(f"{file}: {exc}")
     finally:
         services.close()
-    console.print(f"{file}: {stored} stored, {duplicates} duplicates, {rejected} rejected")
-    if rejected:
+    console.print(f"{file}: {summary.stored} stored, {summary.duplicates} duplicates, {summary.rejected} rejected")
+    if summary.rejected:
         raise typer.Exit(1)
 
 
@@ -631,6 +617,59 @@ def schema_versions_list(data_dir: DataDir = None, database_url: DbUrl = None) -
         services.close()
 
 
+# --- the SLA configuration ------------------------------------------------------------------
+sla_app = typer.Typer(help="The SLA file: response targets, team hours, holidays, care windows.", no_args_is_help=True)
+app.add_typer(sla_app, name="sla")
+
+
+@sla_app.command("check")
+def sla_check(file: Annotated[Path, typer.Argument(help="The SLA file (YAML).")]) -> None:
+    """Check an SLA file: every problem with its line, then a summary of each team."""
+    from otklik.services.sla_config import SlaConfigError, load_sla_config
+
+    try:
+        config = load_sla_config(file)
+    except SlaConfigError as exc:
+        _fail(str(exc))
+        return
+    targets = ", ".join(f"{p.value} {t}" for p, t in config.policy.first_response.items())
+    console.print(f"{file}: first response {targets}; acceptable {config.policy.acceptable}", highlight=False)
+    for name, hours in config.teams.items():
+        calendar = hours.calendar
+        shape = "24/7" if calendar.always_open else f"{calendar.timezone}, {len(calendar.holidays)} holidays"
+        windows = ", care windows" if hours.care_windows is not None else ""
+        default = " (default)" if name == config.default_team else ""
+        console.print(f"  team {name}{default}: {shape}{windows}", highlight=False)
+
+
+@sla_app.command("import-holidays")
+def sla_import_holidays(
+    team: Annotated[str, typer.Argument(help="The team the holidays are for.")],
+    ics: Annotated[Path, typer.Argument(help="An iCalendar (.ics) file whose events are closed days.")],
+    config: Annotated[Path | None, typer.Option("--config", help="The SLA file, to check the team and skip known dates.")] = None,
+) -> None:
+    """Read the closed days of an .ics file and print them as the team's `holidays:` list."""
+    from otklik.services.sla_config import SlaConfigError, load_sla_config, parse_ical_holidays
+
+    try:
+        days = parse_ical_holidays(ics.read_text(encoding="utf-8"), source=str(ics))
+        known: frozenset[object] = frozenset()
+        if config is not None:
+            sla = load_sla_config(config)
+            if team not in sla.teams:
+                _fail(f"{config}: no team {team!r} (teams: {', '.join(sla.teams)})")
+            known = frozenset(sla.teams[team].calendar.holidays)
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{ics}: cannot read the file: {exc}")
+        return
+    except SlaConfigError as exc:
+        _fail(str(exc))
+        return
+    new = sorted(d for d in days if d not in known)
+    err.print(f"{ics}: {len(days)} closed day(s), {len(new)} not yet in team {team!r}", highlight=False)
+    sys.stdout.write(f"teams:\n  {team}:\n    holidays: [{', '.join(d.isoformat() for d in new)}]\n")
+
+
 @app.command("export-labels")
 def export_labels_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
@@ -663,6 +702,12 @@ class Platform(StrEnum):
     """The platforms `otklik channel add` connects."""
 
     TELEGRAM = "telegram"
+    MASTODON = "mastodon"
+    VK = "vk"
+    META = "meta"
+    X = "x"
+    GOOGLE_REVIEWS = "google_reviews"
+    EMAIL = "email"
 
 
 class ChannelMode(StrEnum):
@@ -670,13 +715,24 @@ class ChannelMode(StrEnum):
 
     WEBHOOK = "webhook"
     POLLING = "polling"
+    STREAMING = "streaming"
+    CALLBACK = "callback"
+    LONGPOLL = "longpoll"
+    IDLE = "idle"
 
 
 @channel_app.command("add")
 def channel_add(
     platform: Annotated[Platform, typer.Argument(help="The platform.")],
     name: Annotated[str, typer.Option("--name", help="The source's name: lower-case letters, digits, '_', '.', '-'.")],
-    token: Annotated[str | None, typer.Option("--token", help="The bot token from @BotFather (asked for, hidden, when not given).")] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Telegram: the bot token from @BotFather; Mastodon: the account's access token; VK: the community token "
+            "(asked for, hidden, when not given).",
+        ),
+    ] = None,
     secret_token: Annotated[
         str | None,
         typer.Option(
@@ -684,8 +740,12 @@ def channel_add(
         ),
     ] = None,
     mode: Annotated[
-        ChannelMode, typer.Option(help="webhook: Telegram POSTs to /hooks/telegram/NAME; polling: the worker reads getUpdates.")
-    ] = ChannelMode.WEBHOOK,
+        ChannelMode | None,
+        typer.Option(
+            help="Telegram: webhook (default) or polling; Mastodon: polling (default) or streaming; VK: callback (default, "
+            "VK POSTs to /hooks/vk/NAME) or longpoll; e-mail: polling (default) or idle."
+        ),
+    ] = None,
     webhook_url: Annotated[
         str | None,
         typer.Option("--webhook-url", help="The desk's public https base URL; sets the bot's webhook to <URL>/hooks/telegram/NAME."),
@@ -699,6 +759,30 @@ def channel_add(
     api_base: Annotated[
         str | None, typer.Option("--api-base", help="The Bot API base URL (default https://api.telegram.org; e.g. a local Bot API server).")
     ] = None,
+    instance: Annotated[str | None, typer.Option("--instance", help="Mastodon: the instance's URL, like https://mastodon.social.")] = None,
+    hashtag: Annotated[
+        list[str] | None, typer.Option("--hashtag", help="Mastodon: a hashtag to listen to, without # (repeatable).")
+    ] = None,
+    streaming_url: Annotated[
+        str | None, typer.Option("--streaming-url", help="Mastodon: the streaming host, when it is not the instance's own.")
+    ] = None,
+    group_id: Annotated[int | None, typer.Option("--group-id", help="VK: the community's id (the number in club123456).")] = None,
+    confirmation: Annotated[
+        str | None, typer.Option("--confirmation", help="VK: the Callback API confirmation string (Manage → API usage).")
+    ] = None,
+    secret: Annotated[
+        str | None, typer.Option("--secret", help="VK: the Callback API secret key, 1-50 letters and digits (generated when not given).")
+    ] = None,
+    user_token: Annotated[
+        str | None, typer.Option("--user-token", help="VK: a community admin's user token, only needed to pin posts and like.")
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            help="Meta, X, Google reviews, e-mail: a setting as KEY=VALUE (repeatable; see docs/howto/connect-*.md); secrets not given are asked for, hidden.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -708,8 +792,46 @@ def channel_add(
     from otklik.bootstrap import build_services
     from otklik.services.sources import add_telegram_channel
 
+    if platform is Platform.EMAIL:
+        _add_email_channel(name, setting or [], mode=mode.value if mode else None, data_dir=data_dir, database_url=database_url)
+        return
+    if platform in (Platform.META, Platform.X, Platform.GOOGLE_REVIEWS):
+        _add_platform_channel(
+            platform.value,
+            name,
+            setting or [],
+            mode=mode.value if mode else None,
+            brand_keywords=brand_keyword or [],
+            api_base=api_base,
+            data_dir=data_dir,
+            database_url=database_url,
+        )
+        return
+
     if token is None:
-        token = typer.prompt("bot token", hide_input=True)
+        token = typer.prompt(
+            {"telegram": "bot token", "mastodon": "access token", "vk": "community token"}[platform.value], hide_input=True
+        )
+    if platform is not Platform.TELEGRAM:
+        _add_pulled_or_callback_channel(
+            platform,
+            name,
+            token=token,
+            mode=mode.value if mode else None,
+            instance=instance,
+            hashtags=hashtag or [],
+            streaming_url=streaming_url,
+            group_id=group_id,
+            confirmation=confirmation,
+            secret=secret,
+            user_token=user_token,
+            brand_keywords=brand_keyword or [],
+            api_base=api_base,
+            data_dir=data_dir,
+            database_url=database_url,
+        )
+        return
+    mode = mode or ChannelMode.WEBHOOK
     settings = _settings(data_dir, database_url)
     services = build_services(settings)
     try:
@@ -743,6 +865,112 @@ def channel_add(
     console.print(f"secret token (shown once): {the_secret}", highlight=False)
 
 
+def _add_pulled_or_callback_channel(
+    platform: Platform,
+    name: str,
+    *,
+    token: str,
+    mode: str | None,
+    instance: str | None,
+    hashtags: list[str],
+    streaming_url: str | None,
+    group_id: int | None,
+    confirmation: str | None,
+    secret: str | None,
+    user_token: str | None,
+    brand_keywords: list[str],
+    api_base: str | None,
+    data_dir: Path | None,
+    database_url: str | None,
+) -> None:
+    """``otklik channel add mastodon|vk``: the test, the source, and what to do on the platform's side."""
+    import httpx
+
+    from otklik.bootstrap import build_services
+    from otklik.services.sources import add_mastodon_channel, add_vk_channel
+
+    settings = _settings(data_dir, database_url)
+    if platform is Platform.MASTODON and not instance:
+        _fail("a Mastodon channel needs --instance, like https://mastodon.social")
+    if platform is Platform.VK and group_id is None:
+        _fail("a VK channel needs --group-id, the number in club123456")
+    services = build_services(settings)
+    the_secret = ""
+    try:
+        with httpx.Client(follow_redirects=False) as client:
+            if platform is Platform.MASTODON:
+                info = add_mastodon_channel(
+                    name,
+                    instance=instance or "",
+                    token=token,
+                    client=client,
+                    uow_factory=services.uow,
+                    clock=services.clock,
+                    mode=mode or "polling",
+                    hashtags=hashtags,
+                    brand_keywords=brand_keywords,
+                    streaming_base=streaming_url,
+                    timeout=settings.delivery_timeout_s,
+                )
+            else:
+                info, the_secret = add_vk_channel(
+                    name,
+                    group_id=group_id or 0,
+                    token=token,
+                    client=client,
+                    uow_factory=services.uow,
+                    clock=services.clock,
+                    mode=mode or "callback",
+                    confirmation=confirmation,
+                    secret=secret,
+                    user_token=user_token,
+                    brand_keywords=brand_keywords,
+                    api_base=api_base,
+                    timeout=settings.delivery_timeout_s,
+                )
+    finally:
+        services.close()
+    extra = info.settings
+    if platform is Platform.MASTODON:
+        tags = ", ".join(f"#{t}" for t in extra.get("hashtags") or []) or "no hashtags"
+        console.print(
+            f"mastodon channel {info.name}: @{extra['acct']} (id {extra['account_id']}), {extra['mode']}, {tags}", highlight=False
+        )
+        console.print("the worker (otklik serve, otklik worker or otklik poll) reads its mentions", highlight=False)
+        return
+    console.print(f"vk channel {info.name}: «{extra['group_name']}» (club{extra['group_id']}), {extra['mode']}", highlight=False)
+    if extra["mode"] == "longpoll":
+        console.print("the worker (otklik serve, otklik worker or otklik poll) reads its Bots Long Poll events", highlight=False)
+        return
+    console.print(f"set the community's Callback API server to <your https URL>/hooks/vk/{info.name} with this secret key", highlight=False)
+    console.print(f"secret key (shown once): {the_secret}", highlight=False)
+
+
+def _add_email_channel(name: str, pairs: list[str], *, mode: str | None, data_dir: Path | None, database_url: str | None) -> None:
+    """``otklik channel add email``: log into IMAP and SMTP, then store the mailbox as a source."""
+    from otklik.bootstrap import build_services
+    from otklik.services.email_channel import add_email_channel
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--setting {pair!r}: expected KEY=VALUE")
+        values[key.strip()] = value.strip()
+    if mode:
+        values["mode"] = mode
+    if "imap_password" not in values:
+        values["imap_password"] = typer.prompt("IMAP password", hide_input=True)
+    settings = _settings(data_dir, database_url)
+    services = build_services(settings)
+    try:
+        info, line = add_email_channel(name, values, uow_factory=services.uow, clock=services.clock, timeout=settings.delivery_timeout_s)
+    finally:
+        services.close()
+    console.print(f"email channel {info.name}: {line}", highlight=False)
+    console.print("the worker (otklik serve, otklik worker or otklik poll) reads its mailbox", highlight=False)
+
+
 @channel_app.command("list")
 def channel_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """List the platform channels, with their secrets masked."""
@@ -756,8 +984,15 @@ def channel_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
                 continue
             extra = info.settings
             keywords = ", ".join(extra.get("brand_keywords") or []) or "-"
+            who = (
+                f"@{extra['acct']}"
+                if "acct" in extra
+                else f"club{extra['group_id']}"
+                if "group_id" in extra
+                else f"@{extra.get('bot_username')}"
+            )
             console.print(
-                f"{info.name}\t{info.kind}\t{extra.get('mode')}\t@{extra.get('bot_username')}\ttoken {extra.get('token')}\tkeywords: {keywords}",
+                f"{info.name}\t{info.kind}\t{extra.get('mode')}\t{who}\ttoken {extra.get('token')}\tkeywords: {keywords}",
                 highlight=False,
             )
     finally:
@@ -771,19 +1006,16 @@ def channel_check(
     database_url: DbUrl = None,
 ) -> None:
     """Test a channel's connection again (Telegram getMe)."""
-    import httpx
-
     from otklik.bootstrap import build_services
-    from otklik.services.sources import check_telegram_channel
+    from otklik.services.channel_admin import check_channel
 
     settings = _settings(data_dir, database_url)
     services = build_services(settings)
     try:
-        with httpx.Client(follow_redirects=False) as client:
-            bot = check_telegram_channel(name, client=client, uow_factory=services.uow, timeout=settings.delivery_timeout_s)
+        line = check_channel(name, uow_factory=services.uow, timeout=settings.delivery_timeout_s)
     finally:
         services.close()
-    console.print(f"{name}: connected as @{bot.username} (id {bot.id})", highlight=False)
+    console.print(f"{name}: {line}", highlight=False)
 
 
 @app.command()
@@ -793,33 +1025,37 @@ def poll(
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Read polling-mode channels (Telegram getUpdates) in the foreground; Ctrl+C stops it."""
+    """Read pulled channels (Telegram getUpdates, Mastodon, VK Long Poll) in the foreground; Ctrl+C stops it."""
     import httpx
 
     from otklik.bootstrap import build_services
-    from otklik.services.polling import TelegramPoller
+    from otklik.services.pollers import build_poller, close_poller
     from otklik.services.sources import polling_sources
     from otklik.worker.polling import Pollers
 
     settings = _settings(data_dir, database_url)
     services = build_services(settings)
     try:
-        names = [s.name for s in polling_sources(uow_factory=services.uow) if source in (None, s.name)]
+        configs = [s for s in polling_sources(uow_factory=services.uow) if source in (None, s.name)]
+        names = [s.name for s in configs]
         if not names:
             _fail(f"no polling channel named {source}" if source else "no channel is in polling mode")
         if once:
             with httpx.Client(follow_redirects=False) as client:
-                for name in names:
-                    poller = TelegramPoller(
+                for config in configs:
+                    name = config.name
+                    poller = build_poller(
                         name,
+                        config.kind,
                         uow_factory=services.uow,
                         clock=services.clock,
                         client=client,
                         timeout=settings.delivery_timeout_s,
-                        brand_keywords=settings.brand_keywords,
+                        brand_keywords=services.brand_keywords,
                     )
                     done = poller.poll_once(wait=0)
                     poller.acknowledge()
+                    close_poller(poller)
                     console.print(
                         f"{name}: {done.updates} updates, {done.stored} stored, {done.duplicates} duplicates, "
                         f"{done.ignored} ignored, {done.malformed} malformed",
@@ -847,3 +1083,105 @@ def main() -> None:
     except OtklikError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(2)
+
+
+#: What ``channel add meta|x|google_reviews`` asks for, hidden, when not given with ``--setting``.
+_PLATFORM_SECRETS = {
+    "meta": ("page_token", "app_secret"),
+    "x": ("user_token",),
+    "google_reviews": ("refresh_token", "client_secret"),
+}
+
+
+def _add_platform_channel(
+    kind: str,
+    name: str,
+    pairs: list[str],
+    *,
+    mode: str | None,
+    brand_keywords: list[str],
+    api_base: str | None,
+    data_dir: Path | None,
+    database_url: str | None,
+) -> None:
+    """``otklik channel add meta|x|google_reviews``: the connection test, the source, the next step."""
+    from typing import Any
+
+    import httpx
+
+    from otklik.bootstrap import build_services
+    from otklik.services.platform_channels import add_google_reviews_channel, add_meta_channel, add_x_channel
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--setting {pair!r}: expected KEY=VALUE")
+        values[key.strip()] = value.strip()
+    for key in _PLATFORM_SECRETS[kind]:
+        if key not in values and not (kind == "google_reviews" and "access_token" in values):
+            values[key] = typer.prompt(key.replace("_", " "), hide_input=True)
+    flag = {"true": True, "false": False}
+    settings = _settings(data_dir, database_url)
+    services = build_services(settings)
+    try:
+        with httpx.Client(follow_redirects=False) as client:
+            common: dict[str, Any] = {
+                "client": client,
+                "uow_factory": services.uow,
+                "clock": services.clock,
+                "timeout": settings.delivery_timeout_s,
+            }
+            if kind == "meta":
+                info, verify, line = add_meta_channel(
+                    name,
+                    page_id=values.get("page_id", ""),
+                    page_token=values["page_token"],
+                    app_secret=values["app_secret"],
+                    verify_token=values.get("verify_token"),
+                    ig_user_id=values.get("ig_user_id"),
+                    ig_username=values.get("ig_username"),
+                    human_agent=flag.get(values.get("human_agent", "false").lower(), False),
+                    graph_version=values.get("graph_version"),
+                    api_base=api_base or values.get("api_base"),
+                    **common,
+                )
+                console.print(f"meta channel {info.name}: {line}", highlight=False)
+                console.print(
+                    f"callback URL: <your https URL>/hooks/meta/{info.name}; verify token (shown once): {verify}", highlight=False
+                )
+                return
+            if kind == "x":
+                info, line = add_x_channel(
+                    name,
+                    user_token=values["user_token"],
+                    bearer_token=values.get("bearer_token"),
+                    consumer_secret=values.get("consumer_secret"),
+                    mode=values.get("mode") or mode or "polling",
+                    brand_keywords=brand_keywords,
+                    unrestricted_replies=flag.get(values.get("unrestricted_replies", "false").lower(), False),
+                    api_base=api_base or values.get("api_base"),
+                    **common,
+                )
+                console.print(f"x channel {info.name}: {line}", highlight=False)
+                if info.settings.get("mode") == "webhook":
+                    console.print(
+                        f"register <your https URL>/hooks/x/{info.name} as the webhook (the desk answers the CRC)", highlight=False
+                    )
+                return
+            info, line = add_google_reviews_channel(
+                name,
+                account_id=values.get("account_id", ""),
+                location_id=values.get("location_id", ""),
+                access_token=values.get("access_token"),
+                refresh_token=values.get("refresh_token"),
+                client_id=values.get("client_id"),
+                client_secret=values.get("client_secret"),
+                token_url=values.get("token_url"),
+                api_base=api_base or values.get("api_base"),
+                location_name=values.get("location_name"),
+                **common,
+            )
+            console.print(f"google_reviews channel {info.name}: {line}; the worker reads new reviews", highlight=False)
+    finally:
+        services.close()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import sqlite
 
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows
+from otklik.store.bulk import insert_rows, select_by_keys, sqlite_utc_text, sqlite_utc_value
 from otklik.store.engine import make_engine
 
 
@@ -38,3 +41,64 @@ def test_naive_datetimes_are_refused(sqlite_url: str) -> None:
     with engine.begin() as conn, pytest.raises(Exception, match="naive datetimes"):
         conn.execute(insert(t.events).values(kind="k", actor="a", at=naive, data={}))
     engine.dispose()
+
+
+_SQLITE = sqlite.dialect()
+# Naive bounds: hypothesis adds the time zones itself.
+_EARLIEST = datetime(1, 1, 2)  # noqa: DTZ001
+_LATEST = datetime(9999, 12, 30)  # noqa: DTZ001
+_SQLALCHEMY_UTC = t.items.c.created_at.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
+
+
+@given(
+    st.datetimes(min_value=_EARLIEST, max_value=_LATEST, timezones=st.timezones()),
+)
+def test_the_bulk_datetime_text_is_what_sqlalchemy_stores(moment: datetime) -> None:
+    assert _SQLALCHEMY_UTC is not None
+    assert sqlite_utc_text(moment) == _SQLALCHEMY_UTC(moment)
+
+
+def test_the_bulk_datetime_text_refuses_naive_times() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_utc_text(datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+    assert sqlite_utc_text(None) is None
+
+
+_SQLALCHEMY_UTC_READ = t.items.c.created_at.type.dialect_impl(_SQLITE).result_processor(_SQLITE, None)
+
+
+@given(st.datetimes(min_value=_EARLIEST, max_value=_LATEST, timezones=st.timezones()))
+def test_the_bulk_datetime_read_is_what_sqlalchemy_reads(moment: datetime) -> None:
+    assert _SQLALCHEMY_UTC_READ is not None
+    text = sqlite_utc_text(moment)
+    read = sqlite_utc_value(text)
+    assert read == _SQLALCHEMY_UTC_READ(text) == moment.astimezone(UTC)  # (a time in a DST gap compares oddly across zones)
+    assert read is not None and read.tzinfo is UTC
+
+
+def test_select_by_keys_reads_whole_rows_as_sqlalchemy_does(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    rows = [
+        {
+            "kind": "note",
+            "actor": "agent:1",
+            "at": datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+            "data": {"text": "Żółć ✅"},
+            "conversation_id": None,
+        },
+        {
+            "kind": "note",
+            "actor": "agent:2",
+            "at": datetime(2026, 10, 25, 0, 59, 59, 999999, tzinfo=UTC),
+            "data": [],
+            "conversation_id": None,
+        },
+    ]
+    with engine.begin() as conn:
+        insert_rows(conn, t.events, rows)
+        ids = [row.id for row in conn.execute(select(t.events.c.id))]
+        fast = select_by_keys(conn, t.events, "id", [*ids, 999])
+        typed = [dict(row) for row in conn.execute(select(t.events).order_by(t.events.c.id)).mappings()]
+    engine.dispose()
+    assert fast == typed
+    assert [row["data"] for row in fast] == [{"text": "Żółć ✅"}, []]

@@ -7,21 +7,24 @@ conversation), which is what lets one writer keep up with many webhook senders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, insert, select, tuple_, update
+import orjson
+from sqlalchemy import Connection, and_, bindparam, insert, select, tuple_, update
 
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
+from otklik.domain.sla import SlaConfig, conversation_clock
+from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows
+from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, sqlite_utc_text, update_rows
 from otklik.store.ids import allocate_ids
-from otklik.store.repositories import conversation_from_row, conversation_values
+from otklik.store.repositories import clock_values, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
 
 Identity = tuple[str, str, str, str]  # source, account, author, thread
@@ -36,91 +39,201 @@ class IngestOutcome:
     duplicate: bool
 
 
-def _identity(draft: ItemDraft) -> Identity:
-    return (draft.source, draft.account, draft.author.external_id, thread_key(draft))
+#: The item columns a prepared item carries, in the order of :attr:`PreparedItem.row`.
+ITEM_COLUMNS = (
+    "source",
+    "external_id",
+    "author_external_id",
+    "author_name",
+    "author_handle",
+    "author_followers",
+    "text",
+    "created_at",
+    "addressing",
+    "account",
+    "parent_external_id",
+    "url",
+    "language",
+    "raw",
+)
+_RAW = ITEM_COLUMNS.index("raw")
+
+
+class PreparedItem(NamedTuple):
+    """A draft flattened for storing: what placing it needs, and its item row.
+
+    Plain values only, so a bulk import can prepare items in another process and ship them
+    cheaply; the row holds times as aware UTC datetimes and the raw payload as JSON text.
+    """
+
+    source: str
+    external_id: str
+    account: str
+    author_external_id: str
+    author_name: str
+    author_handle: str
+    thread_key: str
+    parent_external_id: str | None
+    created_at: datetime
+    language: str | None
+    row: tuple[Any, ...]
+
+    @property
+    def identity(self) -> Identity:
+        """Whose conversation this is when it answers nothing: source, account, author, thread."""
+        return (self.source, self.account, self.author_external_id, self.thread_key)
+
+
+def prepare(draft: ItemDraft) -> PreparedItem:
+    """Flatten a draft for :func:`store_prepared`."""
+    author = draft.author
+    created_at = draft.created_at.astimezone(UTC)
+    return PreparedItem(
+        draft.source,
+        draft.external_id,
+        draft.account,
+        author.external_id,
+        author.name,
+        author.handle,
+        thread_key(draft),
+        draft.parent_external_id,
+        created_at,
+        draft.language,
+        (
+            draft.source,
+            draft.external_id,
+            author.external_id,
+            author.name,
+            author.handle,
+            author.followers,
+            draft.text,
+            created_at,
+            draft.addressing.value,
+            draft.account,
+            draft.parent_external_id,
+            draft.url,
+            draft.language,
+            orjson.dumps(draft.raw).decode(),
+        ),
+    )
 
 
 class _Batch:
     """The conversations a batch touches, loaded once and written back once."""
 
-    def __init__(self, connection: Connection, *, lock_rows: bool):
+    def __init__(self, connection: Connection, *, lock_rows: bool, sla: SlaConfig | None = None):
         self.connection = connection
         self.lock_rows = lock_rows
+        self.sla = sla or SlaConfig()
         self.by_id: dict[int, Conversation] = {}
+        self.loaded: dict[int, Conversation] = {}  # as read, to write back only what changed
         self.by_identity: dict[Identity, int] = {}
         self.changed: set[int] = set()
         self.new: list[int] = []  # temporary (negative) ids of conversations to insert
         self.events: list[Event] = []
+        # Per conversation, the earliest and latest time of the batch's items: one domain
+        # update per conversation, however many of its items the batch holds.
+        self.inbound: dict[int, tuple[datetime, datetime, str | None]] = {}
+        self.first_items: dict[int, PreparedItem] = {}  # temporary id → the item that starts it
 
     def load(self, ids: set[int], identities: set[Identity]) -> None:
+        """Load the conversations with these ids, and those of these identities that exist."""
         c = t.conversations.c
-        clauses: list[ColumnElement[bool]] = []
-        if ids:
-            clauses.append(c.id.in_(sorted(ids)))
-        if identities:
+        wanted = set(ids)
+        key_columns = (c.id, c.source, c.account, c.author_external_id, c.thread_key)
+        ordered = sorted(identities)
+        # A quarter of the IN limit: each identity may add a value to each of four lists.
+        step = IN_LIST_MAX // 4
+        for start in range(0, len(ordered), step):
+            chunk = ordered[start : start + step]
             if self.connection.dialect.name == "sqlite":
                 # SQLite scans the table for a tuple IN; one IN per column uses the unique
                 # index, and the few extra combinations it finds are dropped below.
-                columns = zip(*identities, strict=True)
-                ins = [
-                    col.in_(sorted(set(values)))
-                    for col, values in zip((c.source, c.account, c.author_external_id, c.thread_key), columns, strict=True)
-                ]
-                clauses.append(and_(*ins))
+                columns = zip(*chunk, strict=True)
+                clause = and_(*(col.in_(sorted(set(values))) for col, values in zip(key_columns[1:], columns, strict=True)))
             else:
-                clauses.append(tuple_(c.source, c.account, c.author_external_id, c.thread_key).in_(sorted(identities)))
-        for clause in clauses:
-            query = select(t.conversations).where(clause)
-            if self.lock_rows:
-                query = query.with_for_update()
-            for row in self.connection.execute(query).mappings():
-                conversation = conversation_from_row(row)
-                identity = (conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)
-                if conversation.id not in ids and identity not in identities:
-                    continue
-                self.by_id[conversation.id] = conversation
-                self.by_identity[identity] = conversation.id
+                clause = tuple_(*key_columns[1:]).in_(chunk)
+            # Only the key columns first: whole rows (and their times) are built just for matches.
+            for conversation_id, *identity in self.connection.execute(select(*key_columns).where(clause)):
+                if tuple(identity) in identities:
+                    wanted.add(int(conversation_id))
+        if not wanted:
+            return
+        rows: list[Mapping[Any, Any]] = []
+        if self.connection.dialect.name == "sqlite":
+            rows.extend(select_by_keys(self.connection, t.conversations, "id", wanted))
+        else:
+            ids_wanted = sorted(wanted)
+            for start in range(0, len(ids_wanted), IN_LIST_MAX):
+                query = select(t.conversations).where(c.id.in_(ids_wanted[start : start + IN_LIST_MAX]))
+                rows.extend(self.connection.execute(query.with_for_update() if self.lock_rows else query).mappings())
+        for row in rows:
+            conversation = conversation_from_row(row)
+            self.by_id[conversation.id] = self.loaded[conversation.id] = conversation
+            self.by_identity[(conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)] = (
+                conversation.id
+            )
 
-    def start(self, draft: ItemDraft, *, now: datetime) -> int:
+    def start(self, draft: PreparedItem, identity: Identity, *, now: datetime) -> int:
+        """A new conversation for ``draft``; it is built once all the batch's items are placed."""
         temp_id = -(len(self.new) + 1)
-        self.by_id[temp_id] = Conversation(
-            id=temp_id,
-            source=draft.source,
-            account=draft.account,
-            author_external_id=draft.author.external_id,
-            author_name=draft.author.name,
-            author_handle=draft.author.handle,
-            thread_key=thread_key(draft),
-            status=Status.NEW,
-            priority=Priority.NORMAL,
-            created_at=now,
-            updated_at=now,
-            waiting_since=None,
-            last_inbound_at=draft.created_at,
-            language=draft.language,
-        )
-        self.by_identity[_identity(draft)] = temp_id
+        self.first_items[temp_id] = draft
+        self.by_identity[identity] = temp_id
         self.new.append(temp_id)
         self.events.append(
             Event(kind=EventKind.CONVERSATION_STARTED, actor="customer", at=now, conversation_id=temp_id, data={"source": draft.source})
         )
         return temp_id
 
-    def record(self, conversation_id: int, draft: ItemDraft, *, now: datetime) -> None:
-        updated, event = self.by_id[conversation_id].record_inbound(created_at=draft.created_at, at=now)
-        if updated.language is None and draft.language:
-            updated = replace(updated, language=draft.language)
-        self.by_id[conversation_id] = updated
-        if conversation_id > 0:
-            self.changed.add(conversation_id)
-        if event is not None:
-            self.events.append(event)
+    def record(self, conversation_id: int, draft: PreparedItem) -> None:
+        seen = self.inbound.get(conversation_id)
+        if seen is None:
+            self.inbound[conversation_id] = (draft.created_at, draft.created_at, draft.language)
+        else:
+            earliest, latest, language = seen
+            self.inbound[conversation_id] = (min(earliest, draft.created_at), max(latest, draft.created_at), language or draft.language)
+
+    def apply_inbound(self, *, now: datetime) -> None:
+        """Move every touched conversation on by its items of this batch."""
+        for conversation_id, (earliest, latest, language) in self.inbound.items():
+            first = self.first_items.get(conversation_id)
+            if first is not None:
+                # New and waiting since its earliest item: what record_inbound on a fresh
+                # conversation gives, built in one step (this runs for most imported items).
+                self.by_id[conversation_id] = Conversation(
+                    id=conversation_id,
+                    source=first.source,
+                    account=first.account,
+                    author_external_id=first.author_external_id,
+                    author_name=first.author_name,
+                    author_handle=first.author_handle,
+                    thread_key=first.thread_key,
+                    status=Status.NEW,
+                    priority=Priority.NORMAL,
+                    created_at=now,
+                    updated_at=now,
+                    waiting_since=earliest,
+                    last_inbound_at=latest,
+                    language=language,
+                )
+                continue
+            updated, event = self.by_id[conversation_id].record_inbound(created_at=earliest, latest_at=latest, at=now)
+            if updated.language is None and language:
+                updated = replace(updated, language=language)
+            self.by_id[conversation_id] = updated
+            if conversation_id > 0:
+                self.changed.add(conversation_id)
+            if event is not None:
+                self.events.append(event)
+        self.inbound.clear()
 
     def flush_new(self) -> dict[int, int]:
         """Insert the new conversations; returns temporary id → real id."""
         if not self.new:
             return {}
-        rows = [conversation_values(self.by_id[temp]) for temp in self.new]
+        # A new conversation's clock starts at once (normal priority, the default team), so the
+        # inbox orders it among the others; triage corrects it with the priority right after.
+        rows = [_with_clock(self.by_id[temp], self.sla) for temp in self.new]
         allocated = allocate_ids(self.connection, t.conversations, len(rows))
         if allocated is not None:
             for row, new_id in zip(rows, allocated, strict=True):
@@ -142,18 +255,29 @@ class _Batch:
         return (c.source, c.account, c.author_external_id, c.thread_key)
 
     def flush_changed(self) -> None:
-        if not self.changed:
-            return
-        rows = [{"_id": cid, **_inbound_values(self.by_id[cid])} for cid in sorted(self.changed)]
-        statement = (
-            update(t.conversations)
-            .where(t.conversations.c.id == bindparam("_id"))
-            .values({name: bindparam(name) for name in rows[0] if name != "_id"})
-        )
-        self.connection.execute(statement, rows)
+        """Write back the columns that changed, grouped by which: one ``executemany`` a group.
+
+        Most items change only times no index holds (last inbound, updated); leaving status,
+        ``active`` and language out of those updates spares every inbox index a rewrite.
+        """
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for cid in sorted(self.changed):
+            before = _inbound_values(self.loaded[cid])
+            after = _inbound_values(self.by_id[cid])
+            changed = {name: value for name, value in after.items() if before[name] != value}
+            if changed:
+                groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
+        for names, rows in groups.items():
+            if self.connection.dialect.name == "sqlite":
+                update_rows(self.connection, t.conversations, "id", rows)
+                continue
+            statement = (
+                update(t.conversations).where(t.conversations.c.id == bindparam("_id")).values({name: bindparam(name) for name in names})
+            )
+            self.connection.execute(statement, [{"_id": row.pop("id"), **row} for row in rows])
 
 
-def _parents(uow: SqlUnitOfWork, drafts: Sequence[ItemDraft]) -> dict[tuple[str, str], int]:
+def _parents(uow: SqlUnitOfWork, drafts: Sequence[PreparedItem]) -> dict[tuple[str, str], int]:
     """Conversation ids of the stored items (or our replies) that drafts answer."""
     wanted: dict[str, list[str]] = {}
     for draft in drafts:
@@ -164,12 +288,12 @@ def _parents(uow: SqlUnitOfWork, drafts: Sequence[ItemDraft]) -> dict[tuple[str,
         for ext, (_item_id, conversation_id) in uow.items.find_ids(source, ext_ids).items():
             found[(source, ext)] = conversation_id
         missing = [e for e in ext_ids if (source, e) not in found]
-        if missing:
-            # The customer may be answering one of our replies.
+        # The customer may be answering one of our replies.
+        for start in range(0, len(missing), IN_LIST_MAX):
             rows = uow.connection.execute(
                 select(t.replies.c.external_id, t.replies.c.conversation_id)
                 .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
-                .where(t.replies.c.external_id.in_(missing), t.conversations.c.source == source)
+                .where(t.replies.c.external_id.in_(missing[start : start + IN_LIST_MAX]), t.conversations.c.source == source)
             )
             for row in rows:
                 found.setdefault((source, row.external_id), int(row.conversation_id))
@@ -177,7 +301,12 @@ def _parents(uow: SqlUnitOfWork, drafts: Sequence[ItemDraft]) -> dict[tuple[str,
 
 
 def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: datetime) -> list[IngestOutcome]:
-    """Store drafts inside the caller's transaction (the caller commits).
+    """Store drafts inside the caller's transaction (the caller commits); see :func:`store_prepared`."""
+    return store_prepared([prepare(d) for d in drafts], uow=uow, now=now)
+
+
+def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: datetime) -> list[IngestOutcome]:
+    """Store prepared items inside the caller's transaction (the caller commits).
 
     The same ``(source, external_id)`` is stored once: a repeat, in this batch or from an
     earlier delivery, returns the existing ids with ``duplicate=True``. An item that answers
@@ -192,13 +321,14 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
         by_source.setdefault(draft.source, []).append(draft.external_id)
     existing = {(src, ext): ids for src, ext_ids in by_source.items() for ext, ids in uow.items.find_ids(src, ext_ids).items()}
     parents = _parents(uow, drafts)
-    batch = _Batch(connection, lock_rows=connection.dialect.name != "sqlite")
-    batch.load(set(parents.values()), {_identity(d) for d in drafts if (d.source, d.external_id) not in existing})
+    batch = _Batch(connection, lock_rows=connection.dialect.name != "sqlite", sla=uow.sla)
+    identities = [d.identity for d in drafts]
+    batch.load(set(parents.values()), {i for d, i in zip(drafts, identities, strict=True) if (d.source, d.external_id) not in existing})
 
     # First pass, in order: decide each draft's conversation (new ones get temporary ids).
     plan: list[_Planned] = []
     placed: dict[tuple[str, str], int] = {}  # (source, external_id) → conversation of this batch's items
-    for draft in drafts:
+    for draft, identity in zip(drafts, identities, strict=True):
         key = (draft.source, draft.external_id)
         if key in existing:
             item_id, conversation_id = existing[key]
@@ -212,25 +342,35 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
             parent_key = (draft.source, draft.parent_external_id)
             target = placed.get(parent_key) or parents.get(parent_key)
         if target is None:
-            target = batch.by_identity.get(_identity(draft))
+            target = batch.by_identity.get(identity)
         if target is None:
-            target = batch.start(draft, now=now)
-        batch.record(target, draft, now=now)
+            target = batch.start(draft, identity, now=now)
+        batch.record(target, draft)
         placed[key] = target
         plan.append(_Planned(key, target, draft=draft))
 
+    batch.apply_inbound(now=now)
     real = batch.flush_new()
     new_items = [p for p in plan if p.draft is not None]
     item_ids: dict[tuple[str, str], int] = {}
     if new_items:
-        rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
-        allocated = allocate_ids(connection, t.items, len(rows))
+        allocated = allocate_ids(connection, t.items, len(new_items))
         if allocated is not None:
-            for row, new_id in zip(rows, allocated, strict=True):
-                row["id"] = new_id
-            insert_rows(connection, t.items, rows)
-            item_ids = {(row["source"], row["external_id"]): row["id"] for row in rows}
+            received = sqlite_utc_text(now)
+            item_ids = dict(zip((p.key for p in new_items), allocated, strict=True))
+            insert_tuples(
+                connection,
+                t.items,
+                ("id", "conversation_id", *ITEM_COLUMNS, "received_at"),
+                [
+                    (new_id, real.get(p.conversation_id, p.conversation_id), *p.draft.row, received)
+                    for p, new_id in zip(new_items, allocated, strict=True)
+                    if p.draft
+                ],
+                stored_as_is=frozenset({"raw", "received_at"}),
+            )
         else:
+            rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
             # Matched by (source, external_id), which is unique, not by the order of RETURNING.
             result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
             item_ids = {(row.source, row.external_id): int(row.id) for row in result}
@@ -241,9 +381,13 @@ def store_drafts(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, now: dateti
         else:
             connection.execute(insert(t.triage_queue), queue_rows)
     batch.flush_changed()
-    events = [replace(e, conversation_id=real.get(e.conversation_id, e.conversation_id)) if e.conversation_id else e for e in batch.events]
-    if events:
-        event_rows = [_event_values(e) for e in events]
+    # The customer wrote again on a resolved conversation: its follow-up no longer fits (P18).
+    # Only a reopening can meet a pending follow-up, so a batch without one costs no query.
+    reopened = sorted({e.conversation_id for e in batch.events if e.kind is EventKind.REOPENED and e.conversation_id})
+    if reopened:
+        cancel_pending(uow, reopened, by="customer", at=now, reason="the customer wrote again")
+    if batch.events:
+        event_rows = [_event_values(e, real) for e in batch.events]
         if connection.dialect.name == "sqlite":
             insert_rows(connection, t.events, event_rows)
         else:
@@ -259,8 +403,15 @@ class _Planned:
 
     key: tuple[str, str]
     conversation_id: int
-    draft: ItemDraft | None = None
+    draft: PreparedItem | None = None
     stored: IngestOutcome | None = None
+
+
+def _with_clock(c: Conversation, sla: SlaConfig) -> dict[str, Any]:
+    clock = conversation_clock(
+        sla, active=c.is_active, waiting_since=c.waiting_since, answered_before=False, priority=c.priority, team=None
+    )
+    return conversation_values(c) | clock_values(clock, c.due_at)
 
 
 def _inbound_values(c: Conversation) -> dict[str, Any]:
@@ -268,7 +419,8 @@ def _inbound_values(c: Conversation) -> dict[str, Any]:
     return {
         "status": c.status.value,
         "active": 1 if c.is_active else 0,
-        "due_at": c.due_at,
+        # ``due_at`` is left alone: it belongs to the SLA clock, which triage sets right after
+        # with the item's priority (a running clock keeps its due time: it started earlier).
         "waiting_since": c.waiting_since,
         "last_inbound_at": c.last_inbound_at,
         "language": c.language,
@@ -277,29 +429,20 @@ def _inbound_values(c: Conversation) -> dict[str, Any]:
     }
 
 
-def _item_values(draft: ItemDraft, conversation_id: int, now: datetime) -> dict[str, Any]:
-    return {
-        "conversation_id": conversation_id,
-        "source": draft.source,
-        "external_id": draft.external_id,
-        "author_external_id": draft.author.external_id,
-        "author_name": draft.author.name,
-        "author_handle": draft.author.handle,
-        "author_followers": draft.author.followers,
-        "text": draft.text,
-        "created_at": draft.created_at,
-        "received_at": now,
-        "addressing": draft.addressing.value,
-        "account": draft.account,
-        "parent_external_id": draft.parent_external_id,
-        "url": draft.url,
-        "language": draft.language,
-        "raw": draft.raw,
-    }
+def _item_values(draft: PreparedItem, conversation_id: int, now: datetime) -> dict[str, Any]:
+    values = dict(zip(ITEM_COLUMNS, draft.row, strict=True))
+    values["raw"] = orjson.loads(draft.row[_RAW])
+    values["conversation_id"] = conversation_id
+    values["received_at"] = now
+    return values
 
 
-def _event_values(event: Event) -> dict[str, Any]:
-    return {"conversation_id": event.conversation_id, "kind": event.kind.value, "actor": event.actor, "at": event.at, "data": event.data}
+def _event_values(event: Event, real_ids: Mapping[int, int]) -> dict[str, Any]:
+    """An event's row; a conversation created in this batch gets its real id."""
+    conversation_id = event.conversation_id
+    if conversation_id is not None and conversation_id < 0:
+        conversation_id = real_ids[conversation_id]
+    return {"conversation_id": conversation_id, "kind": event.kind.value, "actor": event.actor, "at": event.at, "data": event.data}
 
 
 def ingest_items(drafts: Sequence[ItemDraft], *, uow: SqlUnitOfWork, clock: Clock) -> list[IngestOutcome]:

@@ -47,6 +47,9 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 32 MiB of page cache (the default is 2 MiB): the indexes of a desk with a million
+        # items stay in memory while a batch updates them. Allocated only as pages are read.
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
     @event.listens_for(engine, "begin")
