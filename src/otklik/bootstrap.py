@@ -9,9 +9,15 @@ from sqlalchemy import Engine
 
 from otklik.clock import Clock, SystemClock
 from otklik.config import Settings
+from otklik.domain.compensation import CompensationPolicy
+from otklik.domain.sla import SlaConfig
 from otklik.guards import GuardConfig, parse_severities
 from otklik.services.auth import SessionSigner
+from otklik.services.brand import BrandKeywords
+from otklik.services.compensation import load_compensation_policy
 from otklik.services.guards import ReplyGuards
+from otklik.services.ratelimit import OutboundLimiter
+from otklik.services.sla_config import load_sla_config
 from otklik.services.sources import SourceConfigs, SourceSecrets
 from otklik.services.throttle import LoginThrottle
 from otklik.services.triage import ActiveSchema, activate_schema
@@ -35,6 +41,10 @@ class Services:
     source_configs: SourceConfigs = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
     guards: ReplyGuards = field(init=False)
+    brand_keywords: BrandKeywords = field(init=False)
+    outbound_limiter: OutboundLimiter = field(init=False)
+    compensation: CompensationPolicy = field(init=False)
+    sla_config: SlaConfig = field(init=False)
     _schema: ActiveSchema | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -43,6 +53,12 @@ class Services:
         self.source_configs = SourceConfigs(self.uow)
         self.login_throttle = LoginThrottle()
         self.guards = build_guards(self.settings)
+        self.brand_keywords = BrandKeywords(self.uow, default=self.settings.brand_keywords)
+        # One limiter per process, so its buckets carry from one delivery pass to the next.
+        self.outbound_limiter = OutboundLimiter(self.clock, overrides=self.settings.channel_rate_limits)
+        self.compensation = load_compensation_policy(self.settings.compensation_file)
+        # Read at start so a broken SLA file stops the process with its lines, not later.
+        self.sla_config = load_sla_config(self.settings.sla_file)
 
     @property
     def schema(self) -> ActiveSchema:
@@ -55,9 +71,13 @@ class Services:
         """Switch to another schema version (after ``otklik schema load`` or in tests)."""
         self._schema = active
 
+    def use_sla(self, config: SlaConfig) -> None:
+        """Switch to another SLA configuration (tests, or after the file changed)."""
+        self.sla_config = config
+
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work."""
-        return SqlUnitOfWork(self.engine, write=write)
+        return SqlUnitOfWork(self.engine, write=write, sla=self.sla_config)
 
     def close(self) -> None:
         """Stop the writer and release connections."""

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from otklik.domain.promise import CONTACT_KINDS
+from otklik.domain.wording import LANGUAGES
 from otklik.errors import ConfigError
 from otklik.guards.context import ADDRESS_CHOICES, parse_severities
 
@@ -59,6 +61,10 @@ class Settings(BaseSettings):
         (),
         description="The brand's names and keywords (JSON list); channels that listen file posts naming them as `brand_mention`.",
     )
+    channel_rate_limits: dict[str, str] = Field(
+        default_factory=dict,
+        description='Outbound calls allowed per token, per channel kind, JSON: {"mastodon": "300/5m", "vk": "20/s"}; a kind not named keeps its documented default.',
+    )
     polling_enabled: bool = Field(
         True,
         description="Run the pollers of polling-mode channels (Telegram `getUpdates`) in the worker. Exactly one process per bot may poll.",
@@ -79,6 +85,82 @@ class Settings(BaseSettings):
         default_factory=lambda: {"x": 280, "twitter": 280, "mastodon": 500, "telegram": 4096},
         description="Longest reply each channel (source name) takes, in characters, JSON; a channel not named has no limit.",
     )
+    sla_file: Path | None = Field(
+        None,
+        description="The SLA file (YAML): response targets per priority, team hours, holidays, care windows. Empty: the shipped default (24/7).",
+    )
+    sla_warn_interval_s: float = Field(30.0, description="Seconds between the worker's scans for SLA clocks crossing a threshold.")
+    sla_smtp_host: str | None = Field(None, description="SMTP server SLA warnings are e-mailed through. Empty: no e-mail.")
+    sla_smtp_port: int = Field(25, description="Port of the SMTP server for SLA warnings.")
+    sla_smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS before sending.")
+    sla_smtp_user: str | None = Field(None, description="SMTP login for SLA warnings, if the server needs one.")
+    sla_smtp_password: str | None = Field(None, description="SMTP password for SLA warnings.")
+    sla_email_from: str = Field("otklik@localhost", description="The From address of SLA warning e-mails.")
+    sla_email_to: tuple[str, ...] = Field(
+        (),
+        description="Addresses (JSON list) that receive every SLA warning e-mail, besides the agents it concerns.",
+    )
+    sla_webhook_url: str | None = Field(
+        None, description="URL SLA warnings are POSTed to as signed JSON (`X-Otklik-Signature`). Empty: no webhook."
+    )
+    sla_webhook_secret: str | None = Field(None, description="Key of the HMAC-SHA256 signature of SLA warning webhooks.")
+
+    compensation_file: Path | None = Field(
+        None,
+        description="The compensation policy (YAML): gestures offered with late answers, labelled in ru, pl and en. Empty: the shipped default.",
+    )
+    promise_response_minutes: int | None = Field(
+        None,
+        ge=1,
+        description="The response time the brand publishes, in minutes; the promise page warns when the measured p90 is above it.",
+    )
+    promise_window_days: int = Field(28, ge=1, le=366, description="Days of first responses the published promise is measured over.")
+    brand_contacts: dict[str, str] = Field(
+        default_factory=dict,
+        description='Other ways to reach the brand, JSON: {"faq": URL, "email": …, "phone": …, "dm": …}; named in the promise and the off-hours notice.',
+    )
+    round_the_clock_expected: bool = Field(
+        False,
+        description="People expect this brand 24/7 (P15): no off-hours notice is published, and office hours are warned against.",
+    )
+    offhours_notice_targets: dict[str, str] = Field(
+        default_factory=dict,
+        description='Where the off-hours notice is pinned, JSON: source name → chat or page id, e.g. {"tg-volna": "-1001234567890"}.',
+    )
+    offhours_team: str | None = Field(
+        None, description="The team whose hours the off-hours notice follows. Empty: the SLA file's default team."
+    )
+    offhours_languages: tuple[str, ...] = Field(
+        ("ru", "pl", "en"), description="Languages the off-hours notice is written in, in order (JSON list of ru, pl, en)."
+    )
+    followup_days: dict[str, int] = Field(
+        default_factory=lambda: {"complaint": 3, "question": 5},
+        description="Days after resolving a conversation of each triage kind that its follow-up falls due, JSON; a kind not named gets none.",
+    )
+
+    @field_validator("brand_contacts")
+    @classmethod
+    def _check_contacts(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CONTACT_KINDS))
+        if unknown:
+            raise ValueError(f"unknown contact kind {', '.join(unknown)}; use {', '.join(CONTACT_KINDS)}")
+        return value
+
+    @field_validator("offhours_languages")
+    @classmethod
+    def _check_notice_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [lang for lang in value if lang not in LANGUAGES]
+        if unknown or not value:
+            raise ValueError(f"the off-hours notice is written in some of {', '.join(LANGUAGES)}, not {unknown or 'none'}")
+        return value
+
+    @field_validator("followup_days")
+    @classmethod
+    def _check_followup_days(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = sorted(kind for kind, days in value.items() if not 1 <= days <= 90)
+        if bad:
+            raise ValueError(f"a follow-up falls due 1 to 90 days after resolving: {', '.join(bad)}")
+        return value
 
     @field_validator("guard_severities")
     @classmethod

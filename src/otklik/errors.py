@@ -18,6 +18,7 @@ input never becomes a 500 and never loses an item::
     │   ├── RateLimited            retry after ``retry_after`` seconds
     │   ├── PlatformUnavailable    not sent; safe to retry
     │   ├── DeliveryRejected       the platform said no; retrying will not help
+    │   │   └── PostByHand         the platform takes no reply by API here: an agent posts it (``url``)
     │   └── DeliveryUnknown        maybe sent: without an idempotency key, a person checks first
     └── ConfigError                settings or files are wrong; fail fast at start
 """
@@ -126,6 +127,17 @@ class PlatformUnavailable(ChannelError):
 
 class DeliveryRejected(ChannelError):
     """The platform refused the message for good; retrying will not help."""
+
+
+class PostByHand(DeliveryRejected):
+    """The platform will not take this reply through its API (e.g. X without a summon).
+
+    The reply is handed to an agent to post on the platform themselves, at ``url``.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None):
+        super().__init__(message)
+        self.url = url
 
 
 class DeliveryUnknown(ChannelError):

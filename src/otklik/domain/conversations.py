@@ -136,10 +136,13 @@ class Conversation:
         # A reply on a resolved or waiting conversation changes no status.
         return replace(self, waiting_since=None, updated_at=at), None
 
-    def record_inbound(self, *, created_at: datetime, at: datetime) -> tuple[Conversation, Event | None]:
-        """The customer wrote again: the conversation needs us again."""
+    def record_inbound(self, *, created_at: datetime, at: datetime, latest_at: datetime | None = None) -> tuple[Conversation, Event | None]:
+        """The customer wrote again: the conversation needs us again.
+
+        Several items at once are one call: ``created_at`` the earliest, ``latest_at`` the latest.
+        """
         waiting_since = created_at if self.waiting_since is None else min(self.waiting_since, created_at)
-        last_inbound_at = max(self.last_inbound_at, created_at)
+        last_inbound_at = max(self.last_inbound_at, created_at if latest_at is None else max(created_at, latest_at))
         if self.status is Status.WAITING:
             changed = replace(self, status=Status.OPEN, waiting_since=waiting_since, last_inbound_at=last_inbound_at, updated_at=at)
             return changed, self._event(EventKind.STATUS_CHANGED, "customer", at, previous="waiting", status="open")

@@ -23,6 +23,19 @@ class EventKind(StrEnum):
     IGNORED = "ignored"
     TRIAGED = "triaged"  # triage and the response schema set priority, kind and decision
     TRIAGE_CORRECTED = "triage_corrected"  # an agent corrected an item's kind or sentiment
+    ACTION_QUEUED = "action_queued"  # a like, pin or unpin waits in the outbox
+    ACTION_DONE = "action_done"  # the platform took it
+    ACTION_FAILED = "action_failed"  # the platform refused it, or it was given up
+    CHANNEL_PAUSED = "channel_paused"  # a platform said "too many requests": the token waits
+    SOURCE_ADDED = "source_added"  # an admin connected a channel
+    BRAND_KEYWORDS_SET = "brand_keywords_set"  # an admin changed the brand's names and keywords
+    FOLLOWUP_SCHEDULED = "followup_scheduled"  # resolving scheduled a note for later (P18)
+    FOLLOWUP_DONE = "followup_done"  # an agent wrote the follow-up note
+    FOLLOWUP_SKIPPED = "followup_skipped"  # an agent decided against it, with a reason
+    FOLLOWUP_CANCELLED = "followup_cancelled"  # the customer wrote again or the conversation was reopened
+    NOTICE_PUBLISHED = "notice_published"  # an off-hours notice was posted and pinned (P15)
+    NOTICE_REMOVED = "notice_removed"  # the notice was unpinned at opening
+    NOTICE_FAILED = "notice_failed"  # publishing or removing a notice failed for good
 
 
 @dataclass(frozen=True, slots=True)

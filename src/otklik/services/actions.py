@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, TransitionNotAllowed
 from otklik.domain.events import Event
 from otklik.errors import Conflict, InvalidPayload, NotFound
 from otklik.services.access import Actor, access_conversation
+from otklik.services.followups import cancel_pending, schedule_followup
 from otklik.services.ports import UowFactory
 from otklik.store.uow import SqlUnitOfWork
 
@@ -55,15 +58,31 @@ def route_to_team(
         return changed
 
 
-def resolve_conversation(conversation_id: int, *, actor: Actor, uow_factory: UowFactory, clock: Clock) -> Conversation:
-    """Mark a conversation resolved; it leaves the open inbox."""
+def resolve_conversation(
+    conversation_id: int,
+    *,
+    actor: Actor,
+    uow_factory: UowFactory,
+    clock: Clock,
+    followup_days: Mapping[str, int] | None = None,
+) -> Conversation:
+    """Mark a conversation resolved; it leaves the open inbox.
+
+    With ``followup_days`` (days per triage kind), a follow-up note is scheduled in the same
+    transaction when the conversation's kind is followed up (P18).
+    """
     with uow_factory() as uow:
         conversation = access_conversation(actor, conversation_id, uow, for_update=True)
+        now = clock.now()
         try:
-            changed, event = conversation.resolve(by=actor.name, at=clock.now())
+            changed, event = conversation.resolve(by=actor.name, at=now)
         except TransitionNotAllowed as exc:
             raise Conflict(str(exc)) from None
-        _save(uow, changed, event)
+        uow.conversations.save(changed)
+        uow.events.append(event)
+        if followup_days:
+            schedule_followup(uow, changed, days=followup_days, by=actor.name, at=now)
+        uow.commit()
         return changed
 
 
@@ -75,6 +94,8 @@ def reopen_conversation(conversation_id: int, *, actor: Actor, uow_factory: UowF
             changed, event = conversation.reopen(by=actor.name, at=clock.now())
         except TransitionNotAllowed as exc:
             raise Conflict(str(exc)) from None
+        # The conversation is live again: a note "is all well?" no longer fits.
+        cancel_pending(uow, [conversation.id], by=actor.name, at=event.at, reason="reopened")
         _save(uow, changed, event)
         return changed
 

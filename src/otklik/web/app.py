@@ -15,7 +15,10 @@ from otklik.bootstrap import Services, build_services
 from otklik.config import Settings
 from otklik.web import hooks
 from otklik.web.api.routes import router as api_router
+from otklik.web.api.time_routes import router as time_api_router
 from otklik.web.errors import install_error_handlers
+from otklik.web.ui.admin import router as admin_router
+from otklik.web.ui.time_views import router as time_ui_router
 from otklik.web.ui.views import router as ui_router
 from otklik.worker.runner import Worker
 
@@ -71,5 +74,8 @@ def create_app(
     app.add_middleware(hooks.FastHooks)
     app.include_router(api_router)
     app.include_router(ui_router)
+    app.include_router(admin_router)
+    app.include_router(time_api_router)
+    app.include_router(time_ui_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

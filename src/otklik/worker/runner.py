@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 import httpx
 
 from otklik.bootstrap import Services
 from otklik.services.delivery import deliver_due
+from otklik.services.offhours import NoticeConfig, run_offhours_notices
+from otklik.services.sla_warnings import Mailer, WarningHook, deliver_sla_warnings, scan_sla_clocks, start_missing_clocks
 from otklik.services.triage import triage_pending
 from otklik.worker.polling import Pollers
 
@@ -28,6 +31,66 @@ class Worker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pollers = Pollers(services) if services.settings.polling_enabled else None
+        self._next_sla_scan: datetime | None = None
+        settings = services.settings
+        self._mailer = (
+            Mailer(
+                host=settings.sla_smtp_host,
+                port=settings.sla_smtp_port,
+                sender=settings.sla_email_from,
+                extra_to=settings.sla_email_to,
+                starttls=settings.sla_smtp_starttls,
+                user=settings.sla_smtp_user,
+                password=settings.sla_smtp_password,
+                timeout=settings.delivery_timeout_s,
+            )
+            if settings.sla_smtp_host
+            else None
+        )
+        self._hook = (
+            WarningHook(settings.sla_webhook_url, settings.sla_webhook_secret or "", timeout=settings.delivery_timeout_s)
+            if settings.sla_webhook_url
+            else None
+        )
+
+    def sla_pass(self) -> int:
+        """Scan SLA clocks (every ``sla_warn_interval_s``) and deliver the warnings that wait."""
+        services = self._services
+        now = services.clock.now()
+        raised = 0
+        if self._next_sla_scan is None or now >= self._next_sla_scan:
+            raised = start_missing_clocks(uow_factory=services.uow)
+            raised += scan_sla_clocks(
+                uow_factory=services.uow, clock=services.clock, email=self._mailer is not None, webhook=self._hook is not None
+            )
+            self._next_sla_scan = now + timedelta(seconds=services.settings.sla_warn_interval_s)
+        sent = deliver_sla_warnings(
+            uow_factory=services.uow,
+            clock=services.clock,
+            mailer=self._mailer,
+            hook=self._hook,
+            client=self._client,
+            max_attempts=services.settings.delivery_max_attempts,
+        )
+        return raised + sent.delivered
+
+    def notices_pass(self) -> int:
+        """Publish the off-hours notice at closing and take it down at opening (P15)."""
+        services = self._services
+        settings = services.settings
+        if not settings.offhours_notice_targets:
+            return 0
+        config = NoticeConfig(
+            calendar=services.sla_config.hours(settings.offhours_team).calendar,
+            targets=settings.offhours_notice_targets,
+            languages=settings.offhours_languages,
+            contacts=settings.brand_contacts,
+            round_the_clock_expected=settings.round_the_clock_expected,
+        )
+        done = run_offhours_notices(
+            uow_factory=services.uow, clock=services.clock, client=self._client, config=config, timeout=settings.delivery_timeout_s
+        )
+        return done.published + done.removed + done.failed
 
     def run_once(self) -> int:
         """One pass over every job; returns how many things it did.
@@ -51,9 +114,15 @@ class Worker:
             clock=self._services.clock,
             timeout=settings.delivery_timeout_s,
             max_attempts=settings.delivery_max_attempts,
-            brand_keywords=settings.brand_keywords,
+            brand_keywords=self._services.brand_keywords(),
+            limiter=self._services.outbound_limiter,
         )
-        return triaged + result.sent + result.failed + result.retried
+        try:
+            noticed = self.notices_pass()
+        except Exception:  # one job fails alone: replies and warnings go on
+            log.exception("off-hours notice pass failed")
+            noticed = 0
+        return noticed + triaged + result.sent + result.failed + result.retried + result.actions_done + result.actions_failed
 
     def run_forever(self) -> None:
         """Loop until :meth:`stop`; a failing pass is logged and the loop goes on."""

@@ -10,14 +10,17 @@ from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.errors import InvalidPayload
-from otklik.services import actions, guards, replies, reports, triage
+from otklik.services import actions, brand, channel_admin, guards, outbound, replies, reports, triage
 from otklik.services.access import require_admin
 from otklik.services.auth import create_token
 from otklik.services.inbox import InboxFilters, conversation_detail, list_inbox
 from otklik.services.sources import add_source, list_sources
 from otklik.web.api.schemas import (
+    ActionOut,
     AgentOut,
     AssignBody,
+    BrandKeywordsIn,
+    BrandKeywordsOut,
     ConversationOut,
     ConversationStateOut,
     GuardCheckBody,
@@ -27,8 +30,10 @@ from otklik.web.api.schemas import (
     InboxOut,
     ReplyCreate,
     ReplyOut,
+    RetryBody,
     SchemaOut,
     SchemaVersionOut,
+    SourceCheckOut,
     SourceCreate,
     SourceOut,
     TeamBody,
@@ -105,14 +110,14 @@ async def get_inbox(
         language=language,
         kind=parse_kind(kind),
     )
-    page = await run_in_threadpool(list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor)
+    page = await run_in_threadpool(list_inbox, filters, uow_factory=services.uow, limit=limit, cursor=cursor, now=services.clock.now())
     return InboxOut.of(page)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def get_conversation(conversation_id: Id, actor: ApiActorDep, services: ServicesDep) -> ConversationOut:
     """A conversation with its items, replies and events."""
-    view = await run_in_threadpool(conversation_detail, conversation_id, actor=actor, uow_factory=services.uow)
+    view = await run_in_threadpool(conversation_detail, conversation_id, actor=actor, uow_factory=services.uow, now=services.clock.now())
     return ConversationOut.of(view)
 
 
@@ -129,6 +134,9 @@ async def post_reply(conversation_id: Id, body: ReplyCreate, actor: ApiActorDep,
         guards=services.guards,
         acknowledge=body.acknowledge,
         gesture=body.gesture,
+        compensation=body.compensation,
+        compensation_note=body.compensation_note,
+        policy=services.compensation,
     )
     return ReplyOut.of(reply)
 
@@ -200,6 +208,7 @@ async def post_resolve(conversation_id: Id, actor: ApiActorDep, services: Servic
         actor=actor,
         uow_factory=services.uow,
         clock=services.clock,
+        followup_days=services.settings.followup_days,
     )
     return _state(c)
 
@@ -244,17 +253,53 @@ async def post_posted_by_hand(reply_id: Id, actor: ApiActorDep, services: Servic
     return ReplyOut.of(reply)
 
 
-@router.post("/replies/{reply_id}/retry", response_model=ReplyOut)
-async def post_retry(reply_id: Id, actor: ApiActorDep, services: ServicesDep) -> ReplyOut:
-    """Queue a failed reply for delivery again (same idempotency key)."""
+@router.post(
+    "/replies/{reply_id}/retry",
+    response_model=ReplyOut,
+    responses={409: {"description": "Not failed, or the outcome was unknown and `confirm` is not true."}},
+)
+async def post_retry(reply_id: Id, actor: ApiActorDep, services: ServicesDep, body: RetryBody | None = None) -> ReplyOut:
+    """Queue a failed reply for delivery again (same idempotency key).
+
+    After an unknown outcome the reply may be on the platform already: look there, then
+    send ``{"confirm": true}`` to say it is not.
+    """
     reply = await run_in_threadpool(
         replies.retry_delivery,
         reply_id,
         actor=actor,
         uow_factory=services.uow,
         clock=services.clock,
+        confirmed=body.confirm if body is not None else False,
     )
     return ReplyOut.of(reply)
+
+
+@router.post("/items/{item_id}/like", response_model=ActionOut, status_code=202, summary="Thank by a like (P8)")
+def post_like(item_id: Id, actor: ApiActorDep, services: ServicesDep) -> ActionOut:
+    """Queue a like of a customer's item; the worker does it within the channel's rate limit.
+
+    409 when the item's channel cannot like, or the like is already waiting.
+    """
+    conversation_id = outbound.conversation_of_item(item_id, uow_factory=services.uow)
+    queued = outbound.queue_action(conversation_id, "like", item_id=item_id, actor=actor, uow_factory=services.uow, clock=services.clock)
+    return ActionOut.of(queued)
+
+
+@router.post("/replies/{reply_id}/pin", response_model=ActionOut, status_code=202, summary="Pin a sent reply (P14)")
+def post_pin(reply_id: Id, actor: ApiActorDep, services: ServicesDep) -> ActionOut:
+    """Queue a pin of a reply the platform took; 409 when its channel cannot pin."""
+    conversation_id = outbound.conversation_of_reply(reply_id, uow_factory=services.uow)
+    queued = outbound.queue_action(conversation_id, "pin", reply_id=reply_id, actor=actor, uow_factory=services.uow, clock=services.clock)
+    return ActionOut.of(queued)
+
+
+@router.post("/replies/{reply_id}/unpin", response_model=ActionOut, status_code=202, summary="Unpin a reply")
+def post_unpin(reply_id: Id, actor: ApiActorDep, services: ServicesDep) -> ActionOut:
+    """Queue an unpin of a pinned reply; 409 when its channel cannot pin."""
+    conversation_id = outbound.conversation_of_reply(reply_id, uow_factory=services.uow)
+    queued = outbound.queue_action(conversation_id, "unpin", reply_id=reply_id, actor=actor, uow_factory=services.uow, clock=services.clock)
+    return ActionOut.of(queued)
 
 
 @router.post("/items/{item_id}/triage", response_model=TriageCorrectionOut, summary="Correct an item's kind or sentiment")
@@ -352,6 +397,28 @@ def get_sources(actor: ApiActorDep, services: ServicesDep) -> list[SourceOut]:
         SourceOut(name=i.name, kind=i.kind, callback_url=i.callback_url, settings=i.settings)
         for i in list_sources(uow_factory=services.uow)
     ]
+
+
+@router.post("/sources/{name}/check", response_model=SourceCheckOut, summary="Test a channel's connection (admins)")
+def post_source_check(name: str, actor: ApiActorDep, services: ServicesDep) -> SourceCheckOut:
+    """Run the same connection test as `otklik channel check`; a failure is 503 with the reason."""
+    require_admin(actor)
+    line = channel_admin.check_channel(name, uow_factory=services.uow, timeout=services.settings.delivery_timeout_s)
+    return SourceCheckOut(name=name, result=line)
+
+
+@router.get("/brand/keywords", response_model=BrandKeywordsOut, summary="The brand's names and keywords (P13)")
+def get_brand_keywords(actor: ApiActorDep, services: ServicesDep) -> BrandKeywordsOut:
+    """The keywords every listening channel files brand mentions by."""
+    return BrandKeywordsOut(keywords=list(brand.brand_keywords(uow_factory=services.uow, default=services.settings.brand_keywords)))
+
+
+@router.put("/brand/keywords", response_model=BrandKeywordsOut, summary="Change the brand's keywords (admins)")
+def put_brand_keywords(body: BrandKeywordsIn, actor: ApiActorDep, services: ServicesDep) -> BrandKeywordsOut:
+    """Replace the keywords; the change is an event, and every process uses it within seconds."""
+    words = brand.set_brand_keywords(body.keywords, actor=actor, uow_factory=services.uow, clock=services.clock)
+    services.brand_keywords.forget()
+    return BrandKeywordsOut(keywords=list(words))
 
 
 @router.post("/sources", response_model=SourceOut, status_code=201, summary="Configure a source (admins)")

@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from otklik.domain.events import Event
 from otklik.domain.items import Item
-from otklik.domain.replies import Reply, ReplyCheck
+from otklik.domain.replies import Reply, ReplyCheck, post_by_hand_links
 from otklik.guards import GuardReport
 from otklik.services.guards import report_json
 from otklik.services.inbox import ConversationView, InboxPage
+from otklik.services.outbound import QueuedAction
 from otklik.services.reports import GuardHit, GuardsReport, ScriptedRow
 from otklik.services.triage import ActiveSchema
 from otklik.triage import Kind, Sentiment
@@ -31,6 +32,10 @@ class ReplyCreate(BaseModel):
         False, description="send over the guards' warnings; recorded with the reply (a blocked reply is refused anyway)"
     )
     gesture: str | None = Field(None, max_length=300, description="what the reply offers for a late answer (a discount, a code, a refund)")
+    compensation: str | None = Field(
+        None, max_length=40, description="a gesture of the compensation policy (its code, see GET /api/v1/compensation-policy)"
+    )
+    compensation_note: str | None = Field(None, max_length=500, description="the agent's note on the gesture (the code given…)")
 
 
 class GuardCheckBody(BaseModel):
@@ -110,6 +115,18 @@ class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
+class SlaClockOut(BaseModel):
+    """A conversation's SLA clock and where it stands now."""
+
+    kind: str | None = Field(description="first_response or next_response; null when no answer is owed")
+    state: str = Field(description="stopped, on_time, at_risk_50, at_risk_80, breached or past_limit")
+    started_at: datetime | None = Field(description="the oldest unanswered customer item, where the clock started")
+    at_risk_50_at: datetime | None = Field(description="when half of the target is used (business time)")
+    at_risk_80_at: datetime | None
+    due_at: datetime | None = Field(description="when the response target falls")
+    acceptable_until: datetime | None = Field(description="after this an answer is late and owes an apology (P4)")
+
+
 class InboxRowOut(BaseModel):
     """One conversation in the inbox."""
 
@@ -134,6 +151,7 @@ class InboxRowOut(BaseModel):
     decision: str | None = Field(description="respond, thank, ignore or escalate, by the response schema")
     signals: list[str] = Field(description="urgent, outage, abusive: what triage raised on the unanswered items")
     ignore_reason: str | None = Field(None, description="why an ignored conversation is left unanswered")
+    sla: SlaClockOut | None = Field(None, description="the SLA clock; the inbox is ordered by its due time")
 
 
 class InboxOut(BaseModel):
@@ -286,11 +304,17 @@ class ReplyOut(BaseModel):
     last_error: str | None
     delivered_at: datetime | None
     external_id: str | None
+    late: bool = Field(False, description="sent past the conversation's acceptable limit")
+    compensation: str | None = Field(None, description="the policy's gesture offered with it (its code)")
+    compensation_note: str | None = None
     guards: ReplyGuardsOut | None = Field(description="null for replies sent before the guards existed")
+    post_by_hand_url: str | None = Field(
+        None, description="for a reply to post by hand (delivery_state manual): the customer's post on the platform, where it goes"
+    )
 
     @classmethod
-    def of(cls, reply: Reply) -> ReplyOut:
-        """From a domain reply."""
+    def of(cls, reply: Reply, *, post_by_hand_url: str | None = None) -> ReplyOut:
+        """From a domain reply; ``post_by_hand_url`` where the channel handed it to an agent."""
         return cls(
             id=reply.id,
             conversation_id=reply.conversation_id,
@@ -302,7 +326,11 @@ class ReplyOut(BaseModel):
             last_error=reply.last_error,
             delivered_at=reply.delivered_at,
             external_id=reply.external_id,
+            late=reply.late,
+            compensation=reply.compensation,
+            compensation_note=reply.compensation_note,
             guards=ReplyGuardsOut.of(reply.check) if reply.check is not None else None,
+            post_by_hand_url=post_by_hand_url,
         )
 
 
@@ -350,6 +378,7 @@ class ConversationOut(BaseModel):
     sentiment: str | None
     decision: str | None
     signals: list[str]
+    sla: SlaClockOut | None
     items: list[ItemOut]
     replies: list[ReplyOut]
     events: list[EventOut]
@@ -358,6 +387,7 @@ class ConversationOut(BaseModel):
     def of(cls, view: ConversationView) -> ConversationOut:
         """From the read side's view."""
         c = view.conversation
+        links = post_by_hand_links(view.replies, view.items, view.events)
         return cls(
             id=c.id,
             status=c.status.value,
@@ -379,8 +409,9 @@ class ConversationOut(BaseModel):
             sentiment=c.sentiment,
             decision=c.decision,
             signals=list(c.signals),
+            sla=SlaClockOut.model_validate(view.sla, from_attributes=True) if view.sla else None,
             items=[ItemOut.of(i, view.triage.get(i.id)) for i in view.items],
-            replies=[ReplyOut.of(r) for r in view.replies],
+            replies=[ReplyOut.of(r, post_by_hand_url=links.get(r.id)) for r in view.replies],
             events=[EventOut.of(e) for e in view.events],
         )
 
@@ -600,3 +631,55 @@ class GuardsReportOut(BaseModel):
             teams=[ScriptedRowOut.of(r) for r in report.teams],
             hits=[GuardHitOut.of(h) for h in report.hits],
         )
+
+
+class RetryBody(BaseModel):
+    """Retrying a failed reply; ``confirm`` says the agent looked and it is not on the platform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirm: bool = Field(False, description="Needed after an unknown outcome: the reply is not on the platform.")
+
+
+class ActionOut(BaseModel):
+    """A like, pin or unpin queued for the worker."""
+
+    id: str
+    action: str
+    conversation_id: int
+    item_id: int | None
+    reply_id: int | None
+    queued_at: datetime
+
+    @classmethod
+    def of(cls, action: QueuedAction) -> ActionOut:
+        """From a queued action."""
+        return cls(
+            id=action.id,
+            action=action.action,
+            conversation_id=action.conversation_id,
+            item_id=action.item_id,
+            reply_id=action.reply_id,
+            queued_at=action.queued_at,
+        )
+
+
+class SourceCheckOut(BaseModel):
+    """A channel's connection test passed."""
+
+    name: str
+    result: str = Field(description="Who the channel is connected as, e.g. `connected as @volna_care_bot (id 7711000111)`.")
+
+
+class BrandKeywordsIn(BaseModel):
+    """The brand's names and keywords, replacing the ones in force."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keywords: list[str] = Field(max_length=50)
+
+
+class BrandKeywordsOut(BaseModel):
+    """The brand's names and keywords in force."""
+
+    keywords: list[str]

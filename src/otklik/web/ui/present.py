@@ -114,6 +114,9 @@ def _name(agent_names: dict[int, str], value: object) -> str:
 def _reply_queued(data: dict[str, object]) -> str:
     if data.get("retry"):
         return "reply queued again for delivery"
+    if data.get("delivery") == "manual" and "reason" in data:
+        # The channel refused to post it by API and handed it over (X without a summon).
+        return "reply handed to an agent to post by hand"
     what = "reply to post by hand" if data.get("delivery") == "manual" else "reply queued for delivery"
     acknowledged = data.get("acknowledged")
     if isinstance(acknowledged, list) and acknowledged:
@@ -150,6 +153,54 @@ def _triage_corrected(data: dict[str, object]) -> str:
     return f"{head}; now {data.get('decision', '?')}{rule}"
 
 
+#: What a like, pin or unpin does, as the timeline names it.
+_ACTIONS = {"like": "like of the customer's message", "pin": "pinning our reply", "unpin": "unpinning our reply"}
+_ACTIONS_DONE = {"like": "customer's message liked", "pin": "our reply pinned", "unpin": "our reply unpinned"}
+
+
+def _action(data: dict[str, object], outcome: Literal["queued", "done", "failed"]) -> str:
+    """``like of the customer's message queued``, ``our reply pinned``, ``pinning our reply failed: …``."""
+    action = str(data.get("action") or "")
+    if outcome == "done":
+        return _ACTIONS_DONE.get(action, f"{action or 'platform action'} done")
+    what = _ACTIONS.get(action, action or "platform action")
+    if outcome == "queued":
+        return f"{what} queued"
+    reason = data.get("reason")
+    return f"{what} failed: {reason}" if reason else f"{what} failed"
+
+
+def _when(value: object) -> str:
+    """A stored ISO time as the UI shows it; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return format_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return "?"
+
+
+def _reply_failed(data: dict[str, object]) -> str:
+    if data.get("outcome") == "unknown":
+        return "reply delivery unclear: it may be on the platform already"
+    reason = data.get("reason")
+    return f"reply delivery failed: {reason}" if reason else "reply delivery failed"
+
+
+def _keywords(data: dict[str, object]) -> str:
+    keywords = data.get("keywords")
+    return (
+        "brand keywords set: " + ", ".join(str(k) for k in keywords)
+        if isinstance(keywords, list) and keywords
+        else "brand keywords cleared"
+    )
+
+
+def _with_reason(text: str, data: dict[str, object]) -> str:
+    reason = data.get("reason")
+    return f"{text}: {reason}" if reason else text
+
+
 _EVENT_TEXT: dict[EventKind, Callable[[dict[str, object], dict[int, str]], str]] = {
     EventKind.CONVERSATION_STARTED: lambda d, _n: f"conversation started ({d.get('source', 'unknown source')})",
     EventKind.ASSIGNED: lambda d, n: f"assigned to {_name(n, d.get('assignee'))}" if d.get("assignee") is not None else "unassigned",
@@ -157,13 +208,28 @@ _EVENT_TEXT: dict[EventKind, Callable[[dict[str, object], dict[int, str]], str]]
     EventKind.STATUS_CHANGED: lambda d, _n: f"status {d.get('previous', '?')} → {d.get('status', '?')}",
     EventKind.REPLY_QUEUED: lambda d, _n: _reply_queued(d),
     EventKind.REPLY_DELIVERED: lambda _d, _n: "reply delivered",
-    EventKind.REPLY_FAILED: lambda _d, _n: "reply delivery failed",
+    EventKind.REPLY_FAILED: lambda d, _n: _reply_failed(d),
     EventKind.REPLY_POSTED_BY_HAND: lambda _d, _n: "reply confirmed as posted by hand",
     EventKind.RESOLVED: lambda _d, _n: "resolved",
     EventKind.REOPENED: lambda d, _n: f"reopened (was {d.get('previous', '?')})",
     EventKind.IGNORED: lambda d, _n: f"ignored: {d.get('reason', '')}",
     EventKind.TRIAGED: lambda d, _n: _triaged(d),
     EventKind.TRIAGE_CORRECTED: lambda d, _n: _triage_corrected(d),
+    EventKind.ACTION_QUEUED: lambda d, _n: _action(d, "queued"),
+    EventKind.ACTION_DONE: lambda d, _n: _action(d, "done"),
+    EventKind.ACTION_FAILED: lambda d, _n: _action(d, "failed"),
+    EventKind.CHANNEL_PAUSED: lambda d, _n: _with_reason(
+        f"channel {d.get('source', '?')} paused by the platform until {_when(d.get('until'))}", d
+    ),
+    EventKind.SOURCE_ADDED: lambda d, _n: f"channel {d.get('source', '?')} ({d.get('kind', '?')}) connected",
+    EventKind.BRAND_KEYWORDS_SET: lambda d, _n: _keywords(d),
+    EventKind.FOLLOWUP_SCHEDULED: lambda d, _n: f"follow-up scheduled for {_when(d.get('due_at'))}",
+    EventKind.FOLLOWUP_DONE: lambda _d, _n: "follow-up note sent",
+    EventKind.FOLLOWUP_SKIPPED: lambda d, _n: _with_reason("follow-up skipped", d),
+    EventKind.FOLLOWUP_CANCELLED: lambda d, _n: _with_reason("follow-up cancelled", d),
+    EventKind.NOTICE_PUBLISHED: lambda d, _n: f"off-hours notice posted and pinned on {d.get('source', '?')}",
+    EventKind.NOTICE_REMOVED: lambda d, _n: f"off-hours notice taken down on {d.get('source', '?')}",
+    EventKind.NOTICE_FAILED: lambda d, _n: _with_reason("off-hours notice failed", d),
 }
 
 
@@ -348,3 +414,23 @@ def explain(text: str, row: Mapping[str, Any]) -> ItemTriage:
 def explain_items(view: ConversationView) -> dict[int, ItemTriage]:
     """Each triaged item of a conversation explained, by item id (an item not triaged yet is absent)."""
     return {item.id: explain(item.text, view.triage[item.id]) for item in view.items if item.id in view.triage}
+
+
+#: What each SLA clock state is called on screen.
+SLA_LABELS = {
+    "stopped": "no answer owed",
+    "on_time": "on time",
+    "at_risk_50": "at risk",
+    "at_risk_80": "at risk (80%)",
+    "breached": "SLA breached",
+    "past_limit": "past acceptable limit",
+}
+
+
+def sla_left(due: datetime | None, now: datetime) -> str:
+    """Time left to a due time, or how long it is overdue: ``due in 1 h 5 min`` / ``overdue 20 min``."""
+    if due is None:
+        return ""
+    if due >= now:
+        return f"due in {humanize_wait(due - now)}"
+    return f"overdue {humanize_wait(now - due)}"

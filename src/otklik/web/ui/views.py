@@ -25,17 +25,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from otklik.bootstrap import Services
 from otklik.domain.conversations import Status
-from otklik.domain.replies import DeliveryState
+from otklik.domain.replies import DeliveryState, post_by_hand_links
 from otklik.errors import InputError, InvalidPayload, NotAuthenticated, NotFound, OtklikError
-from otklik.services import actions, replies, reports, triage
+from otklik.services import actions, outbound, replies, reports, sla_warnings, triage
 from otklik.services.access import Actor
 from otklik.services.auth import authenticate
+from otklik.services.followups import pending_followup
 from otklik.services.guards import check_draft
 from otklik.services.inbox import MAX_PAGE, InboxFilters, InboxPage, conversation_detail, list_inbox
 from otklik.services.ui_queries import DeskChoices, desk_choices
 from otklik.web.deps import CSRF_HEADER, SESSION_COOKIE, ServicesDep, session_actor
 from otklik.web.params import KINDS, MAX_ID, parse_kind
-from otklik.web.ui import present, present_guards
+from otklik.web.ui import present, present_channel, present_guards
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,9 +67,11 @@ _env.globals.update(
     DeliveryState=DeliveryState,
     rule_label=present_guards.rule_label,
     percent=present_guards.percent,
+    sla_labels=present.SLA_LABELS,
 )
 _env.filters.update(
     wait=present.humanize_wait,
+    sla_left=present.sla_left,
     wait_level=present.wait_level,
     when=present.format_time,
     safe_link=present.safe_link,
@@ -378,7 +381,7 @@ def inbox(request: Request, services: ServicesDep) -> Response:
     reasons: dict[int, str] = {}
     try:
         filters, limit = _parse_filters(params, session.actor)
-        page = list_inbox(filters, uow_factory=services.uow, limit=limit, cursor=params.get("cursor") or None)
+        page = list_inbox(filters, uow_factory=services.uow, limit=limit, cursor=params.get("cursor") or None, now=services.clock.now())
         reasons = _ignore_reasons(page)
     except OtklikError as exc:
         error, status_code = str(exc), _status_of(exc)
@@ -432,14 +435,25 @@ def _conversation_page(
     try:
         if conversation_id > MAX_ID:
             raise NotFound(f"conversation {conversation_id} does not exist")
-        view = conversation_detail(conversation_id, actor=session.actor, uow_factory=services.uow)
+        view = conversation_detail(conversation_id, actor=session.actor, uow_factory=services.uow, now=services.clock.now())
     except OtklikError as exc:
         return _render(request, "error.html", {"error": str(exc)}, session=session, status_code=_status_of(exc))
     choices: DeskChoices = desk_choices(uow_factory=services.uow)
     draft = (form or {}).get("text", "")
+    channel = outbound.channel_view(
+        view.conversation.source,
+        last_customer_at=max((i.created_at for i in view.items), default=None),
+        uow_factory=services.uow,
+        now=services.clock.now(),
+    )
     context = {
-        "panel": _panel(services, session.actor, conversation_id, draft, (form or {}).get("gesture", "")),
+        "panel": _panel(
+            services, session.actor, conversation_id, draft, (form or {}).get("gesture", ""), (form or {}).get("compensation", "")
+        ),
         "late": services.guards.is_late(view.conversation, services.clock.now()),
+        # The brand's gestures, labelled in the customer's language (P19), and a due follow-up (P18).
+        "gestures": services.compensation.choices(view.conversation.language or "en"),
+        "followup": pending_followup(conversation_id, uow_factory=services.uow),
         "acknowledge_line": present_guards.acknowledgement_line,
         "view": view,
         "c": view.conversation,
@@ -452,6 +466,12 @@ def _conversation_page(
         "now": services.clock.now(),
         "error": error,
         "form": form or {},
+        # What the channel can do (like, pin, length, reply window) decides what is offered.
+        "channel": channel,
+        "outbox": present_channel.action_states(view.events),
+        # Replies the channel cannot post: where the agent posts them by hand.
+        "post_by_hand": post_by_hand_links(view.replies, view.items, view.events),
+        "counter": (len(draft), channel.capabilities.max_length) if channel.capabilities.max_length else None,
     }
     return _render(request, "conversation.html", context, session=session, status_code=status_code)
 
@@ -508,6 +528,8 @@ def send_reply(
     services: ServicesDep,
     text: Field = "",
     gesture: Field = "",
+    compensation: Field = "",
+    compensation_note: Field = "",
     acknowledge: Field = "",
     csrf_token: Field = "",
 ) -> Response:
@@ -530,12 +552,17 @@ def send_reply(
             guards=services.guards,
             acknowledge=bool(acknowledge),
             gesture=gesture or None,
+            compensation=compensation or None,
+            compensation_note=compensation_note or None,
+            policy=services.compensation,
         ),
-        form={"text": text, "gesture": gesture},
+        form={"text": text, "gesture": gesture, "compensation": compensation, "compensation_note": compensation_note},
     )
 
 
-def _panel(services: Services, actor: Actor, conversation_id: int, text: str, gesture: str) -> present_guards.GuardPanel:
+def _panel(
+    services: Services, actor: Actor, conversation_id: int, text: str, gesture: str, compensation: str = ""
+) -> present_guards.GuardPanel:
     """The guards' panel for a draft (idle while it is empty; the reason when it cannot be checked)."""
     if not text.strip():
         return present_guards.idle_panel()
@@ -548,6 +575,8 @@ def _panel(services: Services, actor: Actor, conversation_id: int, text: str, ge
             clock=services.clock,
             guards=services.guards,
             gesture=gesture or None,
+            compensation=compensation or None,
+            policy=services.compensation,
         )
     except OtklikError as exc:
         return present_guards.error_panel(str(exc))
@@ -556,7 +585,13 @@ def _panel(services: Services, actor: Actor, conversation_id: int, text: str, ge
 
 @router.post("/conversations/{conversation_id:int}/guards")
 def check_reply_draft(
-    request: Request, conversation_id: int, services: ServicesDep, text: Field = "", gesture: Field = "", csrf_token: Field = ""
+    request: Request,
+    conversation_id: int,
+    services: ServicesDep,
+    text: Field = "",
+    gesture: Field = "",
+    compensation: Field = "",
+    csrf_token: Field = "",
 ) -> Response:
     """The composer's guard panel for the draft as it stands (the reply box asks as the agent types)."""
     session = _session(request, services)
@@ -568,8 +603,9 @@ def check_reply_draft(
     if conversation_id > MAX_ID:
         panel = present_guards.error_panel(f"conversation {conversation_id} does not exist")
     else:
-        panel = _panel(services, session.actor, conversation_id, text, gesture)
-    return _render(request, "_guards.html", {"panel": panel}, session=session)
+        panel = _panel(services, session.actor, conversation_id, text, gesture, compensation)
+    limit = outbound.max_length_of(conversation_id, uow_factory=services.uow) if conversation_id <= MAX_ID else None
+    return _render(request, "_guards.html", {"panel": panel, "counter": (len(text.strip()), limit) if limit else None}, session=session)
 
 
 def _agent_choice(value: str, actor: Actor) -> int | None:
@@ -609,7 +645,9 @@ def resolve(request: Request, conversation_id: int, services: ServicesDep, csrf_
         services,
         conversation_id,
         csrf_token,
-        lambda actor: actions.resolve_conversation(conversation_id, actor=actor, uow_factory=services.uow, clock=services.clock),
+        lambda actor: actions.resolve_conversation(
+            conversation_id, actor=actor, uow_factory=services.uow, clock=services.clock, followup_days=services.settings.followup_days
+        ),
     )
 
 
@@ -653,15 +691,60 @@ def mark_posted(request: Request, conversation_id: int, reply_id: int, services:
 
 
 @router.post("/conversations/{conversation_id:int}/replies/{reply_id:int}/retry")
-def retry(request: Request, conversation_id: int, reply_id: int, services: ServicesDep, csrf_token: Field = "") -> Response:
-    """Queue a failed reply for delivery again."""
+def retry(
+    request: Request, conversation_id: int, reply_id: int, services: ServicesDep, confirm: Field = "", csrf_token: Field = ""
+) -> Response:
+    """Queue a failed reply for delivery again (after an unknown outcome, only with ``confirm``)."""
     return _act(
         request,
         services,
         conversation_id,
         csrf_token,
         lambda actor: replies.retry_delivery(
-            reply_id, actor=actor, uow_factory=services.uow, clock=services.clock, conversation_id=conversation_id
+            reply_id,
+            actor=actor,
+            uow_factory=services.uow,
+            clock=services.clock,
+            conversation_id=conversation_id,
+            confirmed=confirm == "yes",
+        ),
+    )
+
+
+@router.post("/conversations/{conversation_id:int}/items/{item_id:int}/like")
+def like(request: Request, conversation_id: int, item_id: int, services: ServicesDep, csrf_token: Field = "") -> Response:
+    """Thank the customer with a like (P8), through the outbox."""
+    return _act(
+        request,
+        services,
+        conversation_id,
+        csrf_token,
+        lambda actor: outbound.queue_action(
+            conversation_id, "like", item_id=item_id, actor=actor, uow_factory=services.uow, clock=services.clock
+        ),
+    )
+
+
+@router.post("/conversations/{conversation_id:int}/replies/{reply_id:int}/pin")
+def pin(request: Request, conversation_id: int, reply_id: int, services: ServicesDep, csrf_token: Field = "") -> Response:
+    """Pin a sent reply (P14: one public acknowledgement), through the outbox."""
+    return _pin(request, services, conversation_id, reply_id, "pin", csrf_token)
+
+
+@router.post("/conversations/{conversation_id:int}/replies/{reply_id:int}/unpin")
+def unpin(request: Request, conversation_id: int, reply_id: int, services: ServicesDep, csrf_token: Field = "") -> Response:
+    """Unpin a pinned reply, through the outbox."""
+    return _pin(request, services, conversation_id, reply_id, "unpin", csrf_token)
+
+
+def _pin(request: Request, services: Services, conversation_id: int, reply_id: int, action: str, csrf_token: str) -> Response:
+    return _act(
+        request,
+        services,
+        conversation_id,
+        csrf_token,
+        lambda actor: outbound.queue_action(
+            conversation_id, action, reply_id=reply_id, actor=actor, uow_factory=services.uow, clock=services.clock
         ),
     )
 
@@ -745,3 +828,29 @@ def guards_report(request: Request, services: ServicesDep) -> Response:
         "error": error,
     }
     return _render(request, "reports_guards.html", context, session=session, status_code=status_code)
+
+
+# --- SLA warnings -------------------------------------------------------------------------------
+@router.get("/sla-warnings")
+def sla_warnings_panel(request: Request, services: ServicesDep) -> Response:
+    """The SLA warnings that concern the agent; the top bar polls this fragment."""
+    session = _session(request, services)
+    if session is None:
+        return _login_redirect(request)
+    warnings = sla_warnings.open_warnings(actor=session.actor, uow_factory=services.uow)
+    return _render(request, "_sla_warnings.html", {"warnings": warnings, "now": services.clock.now()}, session=session)
+
+
+@router.post("/sla-warnings/{warning_id:int}/dismiss")
+def dismiss_sla_warning(request: Request, warning_id: int, services: ServicesDep, csrf_token: Field = "") -> Response:
+    """Take a warning off the agent's list (it was seen)."""
+    session = _session(request, services)
+    if session is None:
+        return _login_redirect(request)
+    if not services.signer.check_csrf(session.cookie, request.headers.get(CSRF_HEADER) or csrf_token):
+        return _problem(request, services, session, 403, "The form did not come from this page. Reload and try again.")
+    try:
+        sla_warnings.dismiss_warning(warning_id, actor=session.actor, uow_factory=services.uow, clock=services.clock)
+    except OtklikError as exc:
+        return _problem(request, services, session, _status_of(exc), str(exc))
+    return sla_warnings_panel(request, services)
