@@ -84,6 +84,9 @@ def test_clock_starts_on_triage_stops_on_reply_and_restarts_as_next_response(ser
 
     services.clock.advance(hours=2)  # type: ignore[attr-defined]
     _ingest(services, "still waiting for the courier, order 5521", author="a", lang="en", minutes=150)
+    row = _clock_row(services, conv)  # back in the inbox: the clock runs before triage gets to it
+    assert (row.status, row.clock_kind, row.clock_rank) == ("open", "next_response", 0)
+    assert row.clock_started_at == T0 + timedelta(minutes=150)
     _triage(services)
     row = _clock_row(services, conv)
     assert row.clock_kind == "next_response"

@@ -60,7 +60,10 @@ def test_the_follow_ups_view_lists_due_notes_with_context_and_skips_with_a_reaso
     with logged_in(live_server) as (client, token):
         assert 'id="followups-empty"' in client.get("/followups").text
         assert "A follow-up is scheduled for" in client.get(f"/conversations/{conversation}").text
+        assert client.get("/followups/count").text == ""  # scheduled, not due: no badge
         services.clock.advance(days=3, minutes=1)
+        assert ">1</span>" in client.get("/followups/count").text
+        assert 'hx-get="/followups/count"' in client.get("/inbox").text
         page = client.get("/followups").text
         assert f'href="/conversations/{conversation}"' in page
         assert "(due now)" in page
@@ -73,6 +76,7 @@ def test_the_follow_ups_view_lists_due_notes_with_context_and_skips_with_a_reaso
         skipped = client.post(f"/followups/{followup_id}/skip", data={"reason": "He already wrote that all is fine", "csrf_token": token})
         assert skipped.status_code == 303
         assert 'id="followups-empty"' in client.get("/followups").text
+        assert client.get("/followups/count").text == ""
 
 
 def test_the_promise_page_shows_three_languages_the_notice_and_the_sla_report(live_server: LiveServer) -> None:

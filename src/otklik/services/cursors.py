@@ -32,7 +32,8 @@ def save_cursors(source: str, cursors: Mapping[str, str], *, uow_factory: UowFac
     if not cursors:
         return
     with uow_factory() as uow:
-        row = uow.sources.get(source)
+        # Locked: the outbox keeps its own state in the same settings (rate-limit pauses).
+        row = uow.sources.get(source, for_update=True)
         if row is None:
             raise NotFound(f"unknown source {source!r}")
         config: dict[str, Any] = dict(row["config"] or {})

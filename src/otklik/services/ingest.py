@@ -24,7 +24,7 @@ from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
 from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, sqlite_utc_text, update_rows
 from otklik.store.ids import allocate_ids
-from otklik.store.repositories import clock_values, conversation_from_row, conversation_values
+from otklik.store.repositories import ConversationRepository, clock_values, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
 
 Identity = tuple[str, str, str, str]  # source, account, author, thread
@@ -127,6 +127,7 @@ class _Batch:
         self.sla = sla or SlaConfig()
         self.by_id: dict[int, Conversation] = {}
         self.loaded: dict[int, Conversation] = {}  # as read, to write back only what changed
+        self.clockless: set[int] = set()  # loaded without a running SLA clock
         self.by_identity: dict[Identity, int] = {}
         self.changed: set[int] = set()
         self.new: list[int] = []  # temporary (negative) ids of conversations to insert
@@ -170,6 +171,8 @@ class _Batch:
         for row in rows:
             conversation = conversation_from_row(row)
             self.by_id[conversation.id] = self.loaded[conversation.id] = conversation
+            if row["clock_kind"] is None:
+                self.clockless.add(conversation.id)
             self.by_identity[(conversation.source, conversation.account, conversation.author_external_id, conversation.thread_key)] = (
                 conversation.id
             )
@@ -265,6 +268,10 @@ class _Batch:
             before = _inbound_values(self.loaded[cid])
             after = _inbound_values(self.by_id[cid])
             changed = {name: value for name, value in after.items() if before[name] != value}
+            if self.by_id[cid].is_active and cid in self.clockless:
+                # Back in the inbox (the customer wrote to a waiting, resolved or ignored
+                # conversation) or open without a clock: it starts now, not when triage runs.
+                changed |= ConversationRepository(self.connection, self.sla).clock_columns(self.by_id[cid])
             if changed:
                 groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
         for names, rows in groups.items():

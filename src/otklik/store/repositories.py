@@ -239,7 +239,8 @@ class ConversationRepository(_Repository):
         super().__init__(connection)
         self.sla = sla or SlaConfig()
 
-    def _clock(self, c: Conversation) -> dict[str, Any]:
+    def clock_columns(self, c: Conversation) -> dict[str, Any]:
+        """The SLA clock columns ``c`` gets when saved (a running clock only while it is open and waiting)."""
         clock = None
         if c.is_active and c.waiting_since is not None:
             team = None
@@ -291,13 +292,13 @@ class ConversationRepository(_Repository):
 
     def add(self, conversation: Conversation) -> int:
         """Store a new conversation and return its id."""
-        values = conversation_values(conversation) | self._clock(conversation)
+        values = conversation_values(conversation) | self.clock_columns(conversation)
         result = self.connection.execute(insert(t.conversations).values(**values))
         return _new_id(result)
 
     def save(self, conversation: Conversation) -> None:
         """Write a changed conversation back, with its SLA clock."""
-        values = conversation_values(conversation) | self._clock(conversation)
+        values = conversation_values(conversation) | self.clock_columns(conversation)
         self._keep_warnings(conversation, values)
         self.connection.execute(update(t.conversations).where(t.conversations.c.id == conversation.id).values(**values))
 

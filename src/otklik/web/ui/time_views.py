@@ -31,6 +31,16 @@ def followups_page(request: Request, services: ServicesDep) -> Response:
     return _render(request, "followups.html", context, session=session)
 
 
+@router.get("/followups/count")
+def followups_count(request: Request, services: ServicesDep) -> Response:
+    """The number of follow-ups due, for the badge beside "Follow-ups" (empty when none)."""
+    if _session(request, services) is None:
+        return Response(status_code=204)
+    due = followups.count_due(uow_factory=services.uow, clock=services.clock)
+    body = f'<span class="badge due-count" title="follow-ups due">{due}</span>' if due else ""
+    return Response(body, media_type="text/html")
+
+
 @router.post("/followups/{followup_id:int}/skip")
 def skip_followup(request: Request, followup_id: int, services: ServicesDep, reason: Field = "", csrf_token: Field = "") -> Response:
     """Skip a follow-up with a reason; back to the follow-ups view."""
