@@ -27,12 +27,12 @@ import httpx
 
 from otklik.channels import rest
 from otklik.channels.base import Capabilities, ChannelContext, ChannelSpec, DeliveryReceipt, OutboundReply, SettingField, SourceConfig
+from otklik.channels.payload import PayloadReader
 from otklik.domain.items import Addressing, Author, ItemDraft
 from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PlatformUnavailable,
     RateLimited,
@@ -194,20 +194,12 @@ def _result(what: str, response: httpx.Response) -> Any:
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid Google review: {loc}: {message}", problems=[FieldProblem(loc, message)])
+_read = PayloadReader("Google review")
+_problem = _read.problem
 
 
 def _time(value: Any, loc: str) -> datetime:
-    if not isinstance(value, str):
-        raise _problem(loc, "missing or not a time")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _problem(loc, "not an RFC 3339 time") from None
-    if parsed.tzinfo is None:
-        raise _problem(loc, "a time without a zone")
-    return parsed.astimezone(UTC)
+    return _read.iso_time(value, loc, standard="RFC 3339")
 
 
 def stars(review: Mapping[str, Any]) -> int | None:

@@ -39,6 +39,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 import orjson
 
+from otklik.channels import rest
 from otklik.channels.base import (
     Capabilities,
     ChannelContext,
@@ -49,13 +50,13 @@ from otklik.channels.base import (
     SettingField,
     SourceConfig,
 )
+from otklik.channels.payload import PayloadReader
 from otklik.channels.telegram import keyword_pattern
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PlatformUnavailable,
     RateLimited,
@@ -240,7 +241,7 @@ class MastodonApi:
     ) -> tuple[Any, httpx.Response]:
         """One call; the decoded JSON and the response, or a :class:`ChannelError`."""
         what = f"Mastodon {method} {path}"
-        try:
+        with rest.transport_errors(what):
             response = self._client.request(
                 method,
                 self.instance + path,
@@ -249,12 +250,6 @@ class MastodonApi:
                 headers={**self._headers, **({"content-type": "application/json"} if json is not None else {}), **(headers or {})},
                 timeout=self._timeout,
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise PlatformUnavailable(f"{what}: could not connect ({type(exc).__name__})") from None
-        except (httpx.WriteError, httpx.WriteTimeout) as exc:
-            raise PlatformUnavailable(f"{what}: the request was cut off ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise DeliveryUnknown(f"{what}: no answer ({type(exc).__name__}); it may have been done") from None
         return decode_answer(what, response), response
 
     def page(self, path: str, params: list[tuple[str, str]]) -> Page:
@@ -283,7 +278,7 @@ def decode_answer(what: str, response: httpx.Response) -> Any:
     if status >= 300:
         raise DeliveryRejected(f"{what}: redirected ({status}); check the instance URL")
     if body is None and status != 204:
-        raise DeliveryUnknown(f"{what}: HTTP {status} with an unreadable answer; it may have been done")
+        raise rest.unreadable(what, status)
     return body
 
 
@@ -298,11 +293,8 @@ def retry_after(headers: Mapping[str, str], *, now: datetime | None = None) -> f
         except ValueError:
             seconds = None
     if seconds is None:
-        try:
-            seconds = float(headers.get("retry-after") or 30)
-        except ValueError:
-            seconds = 30.0
-    return min(max(seconds, 1.0), 3600.0)
+        return rest.seconds(headers.get("retry-after"), default=30.0)
+    return rest.seconds(seconds, default=30.0)
 
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
@@ -363,32 +355,14 @@ class Parsed:
     notification_id: str | None = None
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid Mastodon payload: {loc}: {message}", problems=[FieldProblem(loc, message)])
-
-
-def _str(obj: Mapping[str, Any], key: str, loc: str) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str) or not value:
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not a string")
-    return value
-
-
-def _obj(obj: Mapping[str, Any], key: str, loc: str) -> Mapping[str, Any]:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an object")
-    return value
+_read = PayloadReader("Mastodon payload")
+_problem = _read.problem
+_str = _read.string
+_obj = _read.mapping
 
 
 def _when(value: str, loc: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _problem(loc, "not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise _problem(loc, "a time without its zone")
-    return moment.astimezone(UTC)
+    return _read.iso_time(value, loc, zoneless="a time without its zone")
 
 
 def status_key(status_id: str, *, edited_at: str | None = None) -> str:

@@ -53,12 +53,12 @@ from otklik.channels.base import (
     SettingField,
     SourceConfig,
 )
+from otklik.channels.payload import PayloadReader
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PermissionDenied,
     PlatformUnavailable,
@@ -200,7 +200,7 @@ def result(what: str, response: httpx.Response) -> Any:
     error = answer.get("error") if isinstance(answer, dict) else None
     if status < 300 and error is None:
         if answer is None:
-            raise DeliveryUnknown(f"{what}: HTTP {status} with an unreadable answer; it may have been done")
+            raise rest.unreadable(what, status)
         return answer
     if not isinstance(error, dict):
         error = {}
@@ -261,24 +261,14 @@ def usage_wait(headers: Mapping[str, str]) -> float:
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid Meta webhook: {loc}: {message}", problems=[FieldProblem(loc, message)])
+_read = PayloadReader("Meta webhook")
+_problem = _read.problem
+_obj = _read.mapping
 
 
 def _str(obj: Mapping[str, Any], key: str, loc: str) -> str:
-    value = obj.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value:
-        raise _problem(f"{loc}.{key}", "missing or not a string")
-    return value
-
-
-def _obj(obj: Mapping[str, Any], key: str, loc: str) -> Mapping[str, Any]:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        raise _problem(f"{loc}.{key}", "missing or not an object")
-    return value
+    # Graph gives some ids as numbers.
+    return _read.string(obj, key, loc, numbers=True)
 
 
 def _when(value: Any, loc: str) -> datetime:

@@ -10,7 +10,8 @@ header, where tokens live.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ def request(
 
     ``what`` names the call in messages ("Graph POST /{id}/comments").
     """
-    try:
+    with transport_errors(what):
         return client.request(
             method,
             url,
@@ -47,6 +48,17 @@ def request(
             data=data,
             timeout=timeout,
         )
+
+
+@contextmanager
+def transport_errors(what: str) -> Iterator[None]:
+    """Map an httpx transport failure inside the block onto the error tree.
+
+    For connectors that build their own request (a JSON body of their own, a form, a stream);
+    ``what`` names the call in messages ("Telegram sendMessage").
+    """
+    try:
+        yield
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise PlatformUnavailable(f"{what}: could not connect ({type(exc).__name__})") from None
     except (httpx.WriteError, httpx.WriteTimeout) as exc:
@@ -54,6 +66,11 @@ def request(
         raise PlatformUnavailable(f"{what}: the request was cut off ({type(exc).__name__})") from None
     except httpx.TransportError as exc:
         raise DeliveryUnknown(f"{what}: no answer ({type(exc).__name__}); it may have been done") from None
+
+
+def unreadable(what: str, status: int) -> DeliveryUnknown:
+    """The error for a 2xx answer that cannot be read: the call may have been done."""
+    return DeliveryUnknown(f"{what}: HTTP {status} with an unreadable answer; it may have been done")
 
 
 def seconds(value: Any, *, default: float) -> float:

@@ -27,12 +27,12 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import orjson
 
+from otklik.channels import rest
 from otklik.channels.base import (
     Capabilities,
     ChannelContext,
@@ -43,12 +43,12 @@ from otklik.channels.base import (
     SettingField,
     SourceConfig,
 )
+from otklik.channels.payload import PayloadReader
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PlatformUnavailable,
     RateLimited,
@@ -236,20 +236,13 @@ class BotApi:
 
     def call(self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Any:
         """Call ``method`` with JSON ``params``; its ``result``, or a :class:`ChannelError`."""
-        try:
+        with rest.transport_errors(f"Telegram {method}"):
             response = self._client.post(
                 self._url + method,
                 content=orjson.dumps(dict(params or {})),
                 headers={"content-type": "application/json", "user-agent": "otklik"},
                 timeout=timeout or self._timeout,
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise PlatformUnavailable(f"Telegram {method}: could not connect ({type(exc).__name__})") from None
-        except (httpx.WriteError, httpx.WriteTimeout) as exc:
-            # The request did not get out whole, so Telegram cannot have acted on it.
-            raise PlatformUnavailable(f"Telegram {method}: the request was cut off ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise DeliveryUnknown(f"Telegram {method}: no answer ({type(exc).__name__}); it may have been done") from None
         return _result(method, response)
 
 
@@ -263,9 +256,11 @@ def _result(method: str, response: httpx.Response) -> Any:
         if status >= 500:
             raise PlatformUnavailable(f"Telegram {method}: HTTP {status}")
         if status == 429:
-            raise RateLimited(f"Telegram {method}: too many requests", retry_after=_retry_after(response.headers.get("retry-after")))
+            raise RateLimited(
+                f"Telegram {method}: too many requests", retry_after=rest.seconds(response.headers.get("retry-after"), default=30.0)
+            )
         if status < 300:
-            raise DeliveryUnknown(f"Telegram {method}: HTTP {status} with an unreadable answer; it may have been done")
+            raise rest.unreadable(f"Telegram {method}", status)
         raise DeliveryRejected(f"Telegram {method}: HTTP {status}")
     if answer.get("ok") is True:
         return answer.get("result")
@@ -274,7 +269,7 @@ def _result(method: str, response: httpx.Response) -> Any:
     description = str(answer.get("description") or "no description")[:300]
     parameters: dict[str, Any] = raw_parameters if isinstance(raw_parameters, dict) else {}
     if code == 429 or status == 429:
-        raise RateLimited(f"Telegram {method}: {description}", retry_after=_retry_after(parameters.get("retry_after")))
+        raise RateLimited(f"Telegram {method}: {description}", retry_after=rest.seconds(parameters.get("retry_after"), default=30.0))
     if code >= 500 or status >= 500:
         raise PlatformUnavailable(f"Telegram {method}: {code} {description}")
     if status < 300:
@@ -283,14 +278,6 @@ def _result(method: str, response: httpx.Response) -> Any:
     if "migrate_to_chat_id" in parameters:
         description += f" (the group is now the supergroup {parameters['migrate_to_chat_id']})"
     raise DeliveryRejected(f"Telegram {method}: {code} {description}")
-
-
-def _retry_after(value: Any) -> float:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return 30.0
-    return min(max(seconds, 1.0), 3600.0)
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -305,29 +292,11 @@ class ParsedUpdate:
     ignored: str | None = None
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid Telegram update: {loc}: {message}", problems=[FieldProblem(loc, message)])
-
-
-def _int(obj: Mapping[str, Any], key: str, loc: str) -> int:
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an integer")
-    return value
-
-
-def _obj(obj: Mapping[str, Any], key: str, loc: str) -> Mapping[str, Any]:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an object")
-    return value
-
-
-def _when(seconds: int, loc: str) -> datetime:
-    try:
-        return datetime.fromtimestamp(seconds, UTC)
-    except (OverflowError, OSError, ValueError):
-        raise _problem(loc, "not a unix time") from None
+_read = PayloadReader("Telegram update")
+_problem = _read.problem
+_int = _read.integer
+_obj = _read.mapping
+_when = _read.unix_time
 
 
 def _name(*parts: Any) -> str:

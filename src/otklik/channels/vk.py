@@ -34,12 +34,12 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import orjson
 
+from otklik.channels import rest
 from otklik.channels.base import (
     Capabilities,
     ChannelContext,
@@ -50,13 +50,13 @@ from otklik.channels.base import (
     SettingField,
     SourceConfig,
 )
+from otklik.channels.payload import PayloadReader
 from otklik.channels.telegram import keyword_pattern
 from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PlatformUnavailable,
     RateLimited,
@@ -203,19 +203,13 @@ class VkApi:
         """Call ``method``; its ``response``, or a :class:`ChannelError`."""
         form = {k: _form_value(v) for k, v in (params or {}).items() if v is not None}
         form["v"] = API_VERSION
-        try:
+        with rest.transport_errors(f"VK {method}"):
             response = self._client.post(
                 f"{self._base}/{method}",
                 data=form,
                 headers={"authorization": f"Bearer {self._token}", "user-agent": "otklik"},
                 timeout=timeout or self._timeout,
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise PlatformUnavailable(f"VK {method}: could not connect ({type(exc).__name__})") from None
-        except (httpx.WriteError, httpx.WriteTimeout) as exc:
-            raise PlatformUnavailable(f"VK {method}: the request was cut off ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise DeliveryUnknown(f"VK {method}: no answer ({type(exc).__name__}); it may have been done") from None
         return _response(method, response)
 
 
@@ -240,7 +234,7 @@ def _response(method: str, response: httpx.Response) -> Any:
     if not isinstance(answer, dict):
         if status >= 400:
             raise DeliveryRejected(f"VK {method}: HTTP {status}")
-        raise DeliveryUnknown(f"VK {method}: HTTP {status} with an unreadable answer; it may have been done")
+        raise rest.unreadable(f"VK {method}", status)
     if "error" in answer:
         raise_for_error(method, answer["error"])
     if "response" not in answer:
@@ -273,29 +267,11 @@ class ParsedEvent:
     ignored: str | None = None
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid VK event: {loc}: {message}", problems=[FieldProblem(loc, message)])
-
-
-def _int(obj: Mapping[str, Any], key: str, loc: str) -> int:
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an integer")
-    return value
-
-
-def _obj(obj: Mapping[str, Any], key: str, loc: str) -> Mapping[str, Any]:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an object")
-    return value
-
-
-def _when(seconds: int, loc: str) -> datetime:
-    try:
-        return datetime.fromtimestamp(seconds, UTC)
-    except (OverflowError, OSError, ValueError):
-        raise _problem(loc, "not a unix time") from None
+_read = PayloadReader("VK event")
+_problem = _read.problem
+_int = _read.integer
+_obj = _read.mapping
+_when = _read.unix_time
 
 
 def _text(obj: Mapping[str, Any]) -> str:

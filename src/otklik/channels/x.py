@@ -43,7 +43,7 @@ from typing import Any
 import httpx
 import orjson
 
-from otklik.channels import rest
+from otklik.channels import payload, rest
 from otklik.channels.base import (
     Capabilities,
     ChallengeAnswer,
@@ -60,7 +60,6 @@ from otklik.errors import (
     ConfigError,
     DeliveryRejected,
     DeliveryUnknown,
-    FieldProblem,
     InvalidPayload,
     PlatformUnavailable,
     PostByHand,
@@ -212,7 +211,7 @@ class XApi:
         if status >= 400:
             raise DeliveryRejected(f"{what}: HTTP {status}: {_detail(answer)}")
         if not isinstance(answer, dict):
-            raise DeliveryUnknown(f"{what}: HTTP {status} with an unreadable answer; it may have been done")
+            raise rest.unreadable(what, status)
         return answer
 
     def reset_wait(self, headers: Mapping[str, str]) -> float:
@@ -239,8 +238,9 @@ def _detail(answer: Any) -> str:
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _problem(loc: str, message: str) -> InvalidPayload:
-    return InvalidPayload(f"invalid X payload: {loc}: {message}", problems=[FieldProblem(loc, message)])
+_read = payload.PayloadReader("X payload")
+_problem = _read.problem
+_iso = _read.iso_time
 
 
 def _id(obj: Mapping[str, Any], key: str, loc: str) -> str:
@@ -248,20 +248,8 @@ def _id(obj: Mapping[str, Any], key: str, loc: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not _ID.match(value):
-        raise _problem(f"{loc}.{key}" if loc else key, "missing or not an id")
+        raise _problem(payload.at(loc, key), "missing or not an id")
     return value
-
-
-def _iso(value: Any, loc: str) -> datetime:
-    if not isinstance(value, str):
-        raise _problem(loc, "missing or not a time")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _problem(loc, "not an ISO 8601 time") from None
-    if parsed.tzinfo is None:
-        raise _problem(loc, "a time without a zone")
-    return parsed.astimezone(UTC)
 
 
 def _legacy_time(value: Any, loc: str) -> datetime:

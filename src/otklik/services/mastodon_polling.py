@@ -18,21 +18,16 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
-from otklik.channels.base import ChannelContext
 from otklik.channels.mastodon import KIND, PAGE, MastodonChannel, MastodonSettings, Parsed, StreamEvent, decode_answer, newest, sse_events
-from otklik.clock import Clock
 from otklik.domain.items import ItemDraft
-from otklik.errors import ChannelError, ConfigError, InvalidPayload, RateLimited
+from otklik.errors import ChannelError, InvalidPayload, RateLimited
 from otklik.services.cursors import load_cursors, save_cursors
-from otklik.services.ingest import IngestOutcome, ingest_items
-from otklik.services.polling import PollPass, Store
-from otklik.services.ports import UowFactory
-from otklik.services.sources import source_config
+from otklik.services.poller_base import ChannelPoller, PollPass
 
 log = logging.getLogger(__name__)
 
@@ -58,46 +53,20 @@ class _Tally:
         return PollPass(self.entries, self.stored, self.duplicates, self.ignored, self.malformed)
 
 
-class MastodonPoller:
+class MastodonPoller(ChannelPoller[MastodonChannel]):
     """Reads one Mastodon source; cursors are saved only after their items are committed."""
 
-    def __init__(
-        self,
-        source: str,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        client: httpx.Client,
-        timeout: float = 10.0,
-        brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
-        store: Store | None = None,
-        stream_idle_s: float = 60.0,
-        reconnect_s: float = 1.0,
-    ):
-        self.source = source
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._client = client
-        self._context = ChannelContext(client=client, timeout=timeout)
-        # A callable gives the brand's keywords as they are now, so an admin's change reaches a running poller.
-        self._keywords = brand_keywords
-        self._store = store or self._ingest
+    kind = KIND
+    expected = "a Mastodon channel"
+    channel_class = MastodonChannel
+
+    def __init__(self, source: str, *, stream_idle_s: float = 60.0, reconnect_s: float = 1.0, **kwargs: Any):
+        super().__init__(source, **kwargs)
         self._idle = stream_idle_s
         self._reconnect = reconnect_s
         self._feed: queue.Queue[tuple[str, str, StreamEvent | None]] = queue.Queue()
         self._readers: dict[str, _Reader] = {}
         self._reader_settings: MastodonSettings | None = None
-
-    def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
-        return ingest_items(drafts, uow=self._uow_factory(), clock=self._clock)
-
-    def channel(self) -> MastodonChannel:
-        """The account's channel, from its configuration as it is now."""
-        config = source_config(self.source, uow_factory=self._uow_factory)
-        if config.kind != KIND:
-            raise ConfigError(f"source {self.source} is a {config.kind} source, not a Mastodon channel")
-        keywords = self._keywords() if callable(self._keywords) else self._keywords
-        return MastodonChannel(config, replace(self._context, brand_keywords=tuple(keywords)))
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One pass: every timeline by REST (polling, or ``wait`` 0), or up to ``wait`` seconds of the streams.
@@ -257,7 +226,7 @@ class _Reader(threading.Thread):
         feed, poller = self.poller._feed, self.poller
         url, params = self.channel.stream_url(self.stream)
         headers = {**self.channel.api.auth_headers, "accept": "text/event-stream"}
-        timeout = httpx.Timeout(poller._context.timeout, read=poller._idle)
+        timeout = httpx.Timeout(poller._timeout, read=poller._idle)
         while not self.stop.is_set():
             pause = poller._reconnect
             try:

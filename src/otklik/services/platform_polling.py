@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import httpx
 
@@ -25,14 +26,9 @@ from otklik.channels.google_reviews import KIND as GOOGLE
 from otklik.channels.google_reviews import GoogleReviewsChannel
 from otklik.channels.x import KIND as X
 from otklik.channels.x import ParsedPost, XChannel
-from otklik.clock import Clock
-from otklik.domain.items import ItemDraft
-from otklik.errors import ConfigError, PlatformUnavailable, RateLimited
+from otklik.errors import PlatformUnavailable, RateLimited
 from otklik.services.cursors import load_cursors, save_cursors
-from otklik.services.ingest import IngestOutcome, ingest_items
-from otklik.services.polling import PollPass, Store
-from otklik.services.ports import UowFactory
-from otklik.services.sources import source_config
+from otklik.services.poller_base import ChannelPoller, PollPass
 
 log = logging.getLogger(__name__)
 
@@ -40,46 +36,17 @@ MENTIONS = "x_mentions"
 REVIEWS = "google_reviews"
 DEFAULT_INTERVAL = {X: 60.0, GOOGLE: 300.0}
 
-Keywords = Sequence[str] | Callable[[], Sequence[str]]
+C = TypeVar("C")
 
 
-class _Paced:
-    """What the two pollers share: their source, storing, pacing and keyword look-up."""
+class _Paced(ChannelPoller[C]):
+    """What the two pollers share beyond the base: pacing, and the desk's clock in their channels."""
 
-    kind: str
-
-    def __init__(
-        self,
-        source: str,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        client: httpx.Client,
-        timeout: float = 10.0,
-        brand_keywords: Keywords = (),
-        store: Store | None = None,
-    ):
-        self.source = source
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._client = client
-        self._timeout = timeout
-        self._keywords = brand_keywords
-        self._store = store or self._ingest
-        self._next_at = 0.0
-
-    def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
-        return ingest_items(drafts, uow=self._uow_factory(), clock=self._clock)
+    #: When (on the monotonic clock) the next pass may call the platform.
+    _next_at = 0.0
 
     def _context(self) -> ChannelContext:
-        keywords = self._keywords() if callable(self._keywords) else self._keywords
-        return ChannelContext(client=self._client, timeout=self._timeout, brand_keywords=tuple(keywords), now=self._clock.now)
-
-    def _config_of_kind(self) -> Any:
-        config = source_config(self.source, uow_factory=self._uow_factory)
-        if config.kind != self.kind:
-            raise ConfigError(f"source {self.source} is a {config.kind} source, not {self.kind}")
-        return config
+        return replace(super()._context(), now=self._clock.now)
 
     def _due(self, settings: Any) -> bool:
         """Whether a pass may call the platform now (and, if so, when the next one may)."""
@@ -91,11 +58,6 @@ class _Paced:
         self._next_at = now + wait
         return True
 
-    def _stored(self, drafts: Sequence[ItemDraft], *, seen: int, ignored: int, malformed: int) -> PollPass:
-        outcomes = self._store(drafts) if drafts else []
-        duplicates = sum(1 for o in outcomes if o.duplicate)
-        return PollPass(updates=seen, stored=len(outcomes) - duplicates, duplicates=duplicates, ignored=ignored, malformed=malformed)
-
     def acknowledge(self) -> None:
         """Nothing to tell the platform: the cursor is saved with the source."""
 
@@ -104,19 +66,17 @@ class _Paced:
         self._next_at = 0.0
 
 
-class XPoller(_Paced):
+class XPoller(_Paced[XChannel]):
     """An X account: its mentions timeline by ``since_id``, or the filtered stream."""
 
     kind = X
+    expected = X
+    channel_class = XChannel
 
     def __init__(self, source: str, **kwargs: Any):
         super().__init__(source, **kwargs)
         self._stream: httpx.Response | None = None
         self._lines: Iterator[str] | None = None
-
-    def channel(self) -> XChannel:
-        """The account's channel, from its configuration as it is now."""
-        return XChannel(self._config_of_kind(), self._context())
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One pass: the mentions since the saved cursor, or up to ``wait`` seconds of the stream."""
@@ -181,14 +141,12 @@ class XPoller(_Paced):
         self._stream, self._lines = None, None
 
 
-class GoogleReviewsPoller(_Paced):
+class GoogleReviewsPoller(_Paced[GoogleReviewsChannel]):
     """A Business Profile location: reviews updated since the saved ``updateTime``."""
 
     kind = GOOGLE
-
-    def channel(self) -> GoogleReviewsChannel:
-        """The location's channel, from its configuration as it is now."""
-        return GoogleReviewsChannel(self._config_of_kind(), self._context())
+    expected = GOOGLE
+    channel_class = GoogleReviewsChannel
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One pass, at most once per interval: new and edited reviews, then the cursor."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -13,7 +12,8 @@ from otklik.errors import ConfigError
 from otklik.services.email_polling import EmailPoller
 from otklik.services.mastodon_polling import MastodonPoller
 from otklik.services.platform_polling import GoogleReviewsPoller, XPoller
-from otklik.services.polling import PollPass, TelegramPoller
+from otklik.services.poller_base import ChannelPoller, Keywords, PollPass
+from otklik.services.polling import TelegramPoller
 from otklik.services.ports import UowFactory
 from otklik.services.vk_polling import VkPoller
 
@@ -40,12 +40,10 @@ def build_poller(
     clock: Clock,
     client: httpx.Client,
     timeout: float = 10.0,
-    brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
+    brand_keywords: Keywords = (),
 ) -> Poller:
     """The poller for a source of ``kind``; :class:`ConfigError` for a kind that is not pulled."""
-    pollers: dict[
-        str, type[TelegramPoller] | type[MastodonPoller] | type[VkPoller] | type[XPoller] | type[GoogleReviewsPoller] | type[EmailPoller]
-    ] = {
+    pollers: dict[str, type[ChannelPoller[Any]] | type[EmailPoller]] = {
         telegram.KIND: TelegramPoller,
         mastodon.KIND: MastodonPoller,
         vk.KIND: VkPoller,

@@ -9,74 +9,29 @@ updates again, and the unique key ``(source, external_id)`` stores each message 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
-import httpx
-
-from otklik.channels.base import ChannelContext
 from otklik.channels.telegram import KIND, TelegramChannel
-from otklik.clock import Clock
 from otklik.domain.items import ItemDraft
-from otklik.errors import ConfigError, InvalidPayload
-from otklik.services.ingest import IngestOutcome, ingest_items
-from otklik.services.ports import UowFactory
-from otklik.services.sources import source_config
+from otklik.errors import InvalidPayload
+from otklik.services.poller_base import ChannelPoller, PollPass, Store
+
+# Callers name PollPass and Store from this module too.
+__all__ = ["PollPass", "Store", "TelegramPoller"]
 
 log = logging.getLogger(__name__)
 
-#: Stores drafts and commits; returns one outcome per draft (``ingest_items`` by default).
-Store = Callable[[Sequence[ItemDraft]], list[IngestOutcome]]
 
-
-@dataclass(frozen=True, slots=True)
-class PollPass:
-    """What one ``getUpdates`` call brought."""
-
-    updates: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    ignored: int = 0
-    malformed: int = 0
-
-
-class TelegramPoller:
+class TelegramPoller(ChannelPoller[TelegramChannel]):
     """Reads one bot's updates; the offset moves only after the items are committed.
 
     The offset lives in memory: after a restart the first call asks without one, and
     Telegram hands out every update not yet acknowledged.
     """
 
-    def __init__(
-        self,
-        source: str,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        client: httpx.Client,
-        timeout: float = 10.0,
-        brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
-        store: Store | None = None,
-    ):
-        self.source = source
-        self.offset: int | None = None
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._context = ChannelContext(client=client, timeout=timeout)
-        # A callable gives the brand's keywords as they are now, so an admin's change reaches a running poller.
-        self._keywords = brand_keywords
-        self._store = store or self._ingest
-
-    def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
-        return ingest_items(drafts, uow=self._uow_factory(), clock=self._clock)
-
-    def channel(self) -> TelegramChannel:
-        """The bot's channel, from its configuration as it is now."""
-        config = source_config(self.source, uow_factory=self._uow_factory)
-        if config.kind != KIND:
-            raise ConfigError(f"source {self.source} is a {config.kind} source, not a Telegram channel")
-        keywords = self._keywords() if callable(self._keywords) else self._keywords
-        return TelegramChannel(config, replace(self._context, brand_keywords=tuple(keywords)))
+    kind = KIND
+    expected = "a Telegram channel"
+    channel_class = TelegramChannel
+    offset: int | None = None
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One long poll of up to ``wait`` seconds; stores what came, then moves the offset.
@@ -104,13 +59,10 @@ class TelegramPoller:
                 ignored += 1
             else:
                 drafts.append(parsed.draft)
-        outcomes = self._store(drafts) if drafts else []
+        result = self._stored(drafts, seen=len(updates), ignored=ignored, malformed=malformed)
         if last is not None:
             self.offset = last + 1
-        duplicates = sum(1 for o in outcomes if o.duplicate)
-        return PollPass(
-            updates=len(updates), stored=len(outcomes) - duplicates, duplicates=duplicates, ignored=ignored, malformed=malformed
-        )
+        return result
 
     def acknowledge(self) -> None:
         """Tell Telegram about the offset now, without waiting for the next poll.

@@ -11,62 +11,27 @@ the unique key stores each once. ``failed`` answers are handled as VK documents 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
-import httpx
-
-from otklik.channels.base import ChannelContext
 from otklik.channels.vk import KIND, LONGPOLL_WAIT, VkChannel
-from otklik.clock import Clock
 from otklik.domain.items import ItemDraft
-from otklik.errors import ConfigError, InvalidPayload, PlatformUnavailable
+from otklik.errors import InvalidPayload, PlatformUnavailable
 from otklik.services.cursors import load_cursors, save_cursors
-from otklik.services.ingest import IngestOutcome, ingest_items
-from otklik.services.polling import PollPass, Store
-from otklik.services.ports import UowFactory
-from otklik.services.sources import source_config
+from otklik.services.poller_base import ChannelPoller, PollPass
 
 log = logging.getLogger(__name__)
 
 TS = "ts"
 
 
-class VkPoller:
+class VkPoller(ChannelPoller[VkChannel]):
     """Long-polls one community; ``ts`` moves (and is saved) only after the items are committed."""
 
-    def __init__(
-        self,
-        source: str,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        client: httpx.Client,
-        timeout: float = 10.0,
-        brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
-        store: Store | None = None,
-    ):
-        self.source = source
-        self.ts: str | None = None
-        self._server: dict[str, str] | None = None
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._context = ChannelContext(client=client, timeout=timeout)
-        # A callable gives the brand's keywords as they are now, so an admin's change reaches a running poller.
-        self._keywords = brand_keywords
-        self._store = store or self._ingest
-
-    def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
-        return ingest_items(drafts, uow=self._uow_factory(), clock=self._clock)
-
-    def channel(self) -> VkChannel:
-        """The community's channel, from its configuration as it is now."""
-        config = source_config(self.source, uow_factory=self._uow_factory)
-        if config.kind != KIND:
-            raise ConfigError(f"source {self.source} is a {config.kind} source, not a VK channel")
-        keywords = self._keywords() if callable(self._keywords) else self._keywords
-        return VkChannel(config, replace(self._context, brand_keywords=tuple(keywords)))
+    kind = KIND
+    expected = "a VK channel"
+    channel_class = VkChannel
+    ts: str | None = None
+    _server: dict[str, str] | None = None
 
     def poll_once(self, *, wait: float) -> PollPass:
         """One ``a_check`` of up to ``wait`` seconds; stores what came, then moves ``ts``.
@@ -103,13 +68,10 @@ class VkPoller:
                 ignored += 1
             else:
                 drafts.append(parsed.draft)
-        outcomes = self._store(drafts) if drafts else []
+        result = self._stored(drafts, seen=len(updates), ignored=ignored, malformed=malformed)
         self.ts = str(new_ts)
         save_cursors(self.source, {TS: self.ts}, uow_factory=self._uow_factory)
-        duplicates = sum(1 for o in outcomes if o.duplicate)
-        return PollPass(
-            updates=len(updates), stored=len(outcomes) - duplicates, duplicates=duplicates, ignored=ignored, malformed=malformed
-        )
+        return result
 
     def _recover(self, failed: Any, answer: dict[str, Any]) -> None:
         if failed == 1 and isinstance(answer.get("ts"), str | int):
