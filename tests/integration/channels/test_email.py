@@ -49,6 +49,18 @@ def imap_server() -> Iterator[ImapServer]:
 
 
 @pytest.fixture
+def own_imap_server() -> Iterator[ImapServer]:
+    """A server of its own, for a test that holds one connection in IDLE across others' writes."""
+    try:
+        server = ImapServer()
+    except (RuntimeError, OSError) as exc:
+        skip_or_fail(f"pymap could not start: {exc}")
+        raise
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def smtp() -> Iterator[tuple[int, SmtpHandler]]:
     yield from smtp_server()
 
@@ -182,8 +194,10 @@ def test_a_changed_uidvalidity_reads_the_folder_again_and_stores_each_message_on
 
 
 def test_idle_brings_new_mail_within_the_pass_and_reconnects_after_a_drop(
-    services: Services, imap_server: ImapServer, smtp: tuple[int, SmtpHandler], folders: tuple[str, str]
+    services: Services, own_imap_server: ImapServer, smtp: tuple[int, SmtpHandler]
 ) -> None:
+    imap_server = own_imap_server
+    folders = imap_server.new_folders()
     add_email_channel(
         "care", settings_for(imap_server, smtp[0], folders, mode="idle"), uow_factory=services.uow, clock=services.clock, timeout=5
     )

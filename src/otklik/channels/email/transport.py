@@ -10,6 +10,7 @@ Passwords never appear in a message.
 
 from __future__ import annotations
 
+import select
 import smtplib
 import socket
 import ssl
@@ -154,10 +155,13 @@ class ImapConnection:
         """IDLE up to ``seconds``; whether the server announced new mail meanwhile (RFC 2177)."""
         try:
             self.client.idle()
-            responses = self.client.idle_check(timeout=max(seconds, 0.1))
-            self.client.idle_done()
+            # Wait for the server to say something, then end IDLE and read what it said in
+            # blocking mode. imapclient's idle_check reads without blocking and breaks on a
+            # response line that arrives in two pieces, as some servers send them.
+            select.select([self.client.socket()], [], [], max(seconds, 0.1))
+            _, responses = self.client.idle_done()
         except _NETWORK as exc:
-            raise PlatformUnavailable(f"IMAP IDLE: the connection broke ({type(exc).__name__})") from None
+            raise PlatformUnavailable(f"IMAP IDLE: the connection broke ({type(exc).__name__}: {exc})") from None
         return any(len(r) >= 2 and r[1] in (b"EXISTS", b"RECENT") for r in responses if isinstance(r, tuple))
 
     def close(self) -> None:
