@@ -19,12 +19,12 @@ from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
-from otklik.domain.sla import SlaConfig, conversation_clock
+from otklik.domain.sla import SlaConfig
 from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
 from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, sqlite_utc_text, update_rows
 from otklik.store.ids import allocate_ids
-from otklik.store.repositories import ConversationRepository, clock_values, conversation_from_row, conversation_values
+from otklik.store.repositories import ConversationRepository, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
 
 Identity = tuple[str, str, str, str]  # source, account, author, thread
@@ -124,7 +124,8 @@ class _Batch:
     def __init__(self, connection: Connection, *, lock_rows: bool, sla: SlaConfig | None = None):
         self.connection = connection
         self.lock_rows = lock_rows
-        self.sla = sla or SlaConfig()
+        # Clocks are set the way saving a conversation sets them (new ones: no team, never answered).
+        self.clocks = ConversationRepository(connection, sla or SlaConfig())
         self.by_id: dict[int, Conversation] = {}
         self.loaded: dict[int, Conversation] = {}  # as read, to write back only what changed
         self.clockless: set[int] = set()  # loaded without a running SLA clock
@@ -236,7 +237,7 @@ class _Batch:
             return {}
         # A new conversation's clock starts at once (normal priority, the default team), so the
         # inbox orders it among the others; triage corrects it with the priority right after.
-        rows = [_with_clock(self.by_id[temp], self.sla) for temp in self.new]
+        rows = [conversation_values(c) | self.clocks.clock_columns(c) for c in (self.by_id[temp] for temp in self.new)]
         allocated = allocate_ids(self.connection, t.conversations, len(rows))
         if allocated is not None:
             for row, new_id in zip(rows, allocated, strict=True):
@@ -271,7 +272,7 @@ class _Batch:
             if self.by_id[cid].is_active and cid in self.clockless:
                 # Back in the inbox (the customer wrote to a waiting, resolved or ignored
                 # conversation) or open without a clock: it starts now, not when triage runs.
-                changed |= ConversationRepository(self.connection, self.sla).clock_columns(self.by_id[cid])
+                changed |= self.clocks.clock_columns(self.by_id[cid])
             if changed:
                 groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
         for names, rows in groups.items():
@@ -412,13 +413,6 @@ class _Planned:
     conversation_id: int
     draft: PreparedItem | None = None
     stored: IngestOutcome | None = None
-
-
-def _with_clock(c: Conversation, sla: SlaConfig) -> dict[str, Any]:
-    clock = conversation_clock(
-        sla, active=c.is_active, waiting_since=c.waiting_since, answered_before=False, priority=c.priority, team=None
-    )
-    return conversation_values(c) | clock_values(clock, c.due_at)
 
 
 def _inbound_values(c: Conversation) -> dict[str, Any]:

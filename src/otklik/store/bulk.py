@@ -63,6 +63,15 @@ def _prepared(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Inse
     return _Insert(table, columns, dialect)
 
 
+def _as_tuples(rows: Sequence[dict[str, Any]], names: Sequence[str], converters: Sequence[Converter | None]) -> list[tuple[Any, ...]]:
+    """The rows' values in the order of ``names``, converted a column at a time."""
+    columns: list[Any] = []
+    for name, convert in zip(names, converters, strict=True):
+        values = [row[name] for row in rows]
+        columns.append(values if convert is None else list(map(convert, values)))
+    return list(zip(*columns, strict=True))
+
+
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) in one ``executemany`` on SQLite."""
     if not rows:
@@ -70,11 +79,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if connection.dialect.name != "sqlite":
         raise ValueError("insert_rows is the SQLite fast path; use SQLAlchemy's insert elsewhere")
     prepared = _prepared(table, tuple(rows[0]), connection.dialect)
-    columns: list[Any] = []
-    for name, convert in zip(prepared.columns, prepared.converters, strict=True):
-        values = [row[name] for row in rows]
-        columns.append(values if convert is None else list(map(convert, values)))
-    connection.exec_driver_sql(prepared.sql, list(zip(*columns, strict=True)))
+    connection.exec_driver_sql(prepared.sql, _as_tuples(rows, prepared.columns, prepared.converters))
 
 
 def insert_tuples(
@@ -121,11 +126,7 @@ def update_rows(connection: Connection, table: Table, key: str, rows: Sequence[d
         raise ValueError("update_rows is the SQLite fast path; use SQLAlchemy's update elsewhere")
     names = tuple(name for name in rows[0] if name != key)
     sql, converters = _prepared_update(table, key, names, connection.dialect)
-    columns: list[Any] = []
-    for name, convert in zip((*names, key), converters, strict=True):
-        values = [row[name] for row in rows]
-        columns.append(values if convert is None else list(map(convert, values)))
-    connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    connection.exec_driver_sql(sql, _as_tuples(rows, (*names, key), converters))
 
 
 #: Most values one ``IN`` list carries (SQLite allows 32,766 parameters a statement).
