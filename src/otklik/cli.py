@@ -184,15 +184,22 @@ def import_file(
     batch: Annotated[int, typer.Option(help="Items per transaction.", min=1)] = 20_000,
 ) -> None:
     """Import items; every rejected line is reported as file:line: reason."""
-    from otklik.bootstrap import build_services
-    from otklik.services.importer import ImportFailed
+    from otklik.services.importer import FileReader, ImportFailed
     from otklik.services.importer import import_file as run_import
 
     if not file.is_file():
         _fail(f"{file}: no such file")
     if file_format not in (None, "jsonl", "csv"):
         _fail(f"--format must be jsonl or csv, not {file_format}")
-    services = build_services(_settings(data_dir, database_url))
+    # The reader starts first: its interpreter loads while this one builds the services.
+    reader = FileReader(file, source=source, file_format=file_format)
+    try:
+        from otklik.bootstrap import open_store
+
+        services = open_store(_settings(data_dir, database_url))
+    except BaseException:
+        reader.close()
+        raise
 
     def rejected(line: int, reason: str) -> None:
         err.print(f"{file}:{line}: {reason}", highlight=False, markup=False, soft_wrap=True)
@@ -211,6 +218,7 @@ def import_file(
                 batch=batch,
                 on_rejected=rejected,
                 on_progress=lambda line: progress.update(task, completed=line),
+                reader=reader,
             )
             progress.update(task, completed=total_lines)
     except ImportFailed as exc:

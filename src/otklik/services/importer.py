@@ -15,11 +15,14 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from otklik.clock import Clock
-from otklik.services.ingest import PreparedItem, prepare, store_prepared
-from otklik.services.ports import UowFactory
+# Kept light: the command starts the reader right after importing this module, and the
+# storing side (SQLAlchemy and the rest) loads while the reader starts.
+if TYPE_CHECKING:
+    from otklik.clock import Clock
+    from otklik.services.ingest import PreparedItem
+    from otklik.services.ports import UowFactory
 
 #: Lines the reader sends at a time: large enough to make the hand-over cheap.
 CHUNK_LINES = 2000
@@ -53,6 +56,7 @@ class _Chunk:
 def _read(path: str, source: str, file_format: str | None, chunk_lines: int, out: Any) -> None:
     """The reader process: validate and flatten every line, send chunks, then ``None``."""
     from otklik.channels.files import read_items
+    from otklik.services.ingest import prepare
 
     prepared: list[PreparedItem] = []
     rejected: list[tuple[int, str]] = []
@@ -78,6 +82,37 @@ def _read(path: str, source: str, file_format: str | None, chunk_lines: int, out
     out.put(failure)
 
 
+class FileReader:
+    """The reader process for one file, started at once.
+
+    Starting it before anything else is loaded lets its own start (a fresh interpreter
+    importing the parser) overlap the caller's; :func:`import_file` takes it over.
+    """
+
+    def __init__(self, path: Path, *, source: str, file_format: str | None = None, chunk_lines: int = CHUNK_LINES):
+        context = multiprocessing.get_context("spawn")  # no fork: this process may run threads
+        self.chunks: Any = context.Queue(maxsize=QUEUE_CHUNKS)
+        self.process = context.Process(target=_read, args=(str(path), source, file_format, chunk_lines, self.chunks), daemon=True)
+        self.process.start()
+
+    def next_message(self) -> _Chunk | ImportFailed | None:
+        """The next chunk, the failure that ended the file, or ``None`` at its end."""
+        while True:
+            try:
+                message: _Chunk | ImportFailed | None = self.chunks.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise ImportFailed(f"the file reader stopped unexpectedly (exit code {self.process.exitcode})") from None
+                continue
+            return message
+
+    def close(self) -> None:
+        """Stop the process if it still runs (the import failed or was interrupted)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
 def import_file(
     path: Path,
     *,
@@ -89,18 +124,20 @@ def import_file(
     on_rejected: Callable[[int, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     chunk_lines: int = CHUNK_LINES,
+    reader: FileReader | None = None,
 ) -> ImportSummary:
     """Import ``path``; every ``batch`` items are one transaction.
 
     ``on_rejected(line, reason)`` is called for each bad line, in file order;
     ``on_progress(line)`` after each chunk with the last line read. Items committed before a
-    failure stay stored; importing the same file again stores each item once.
+    failure stay stored; importing the same file again stores each item once. ``reader`` is
+    a :class:`FileReader` already started on ``path`` (one is started otherwise).
     """
+    from otklik.services.ingest import store_prepared
+
     summary = ImportSummary()
-    context = multiprocessing.get_context("spawn")  # no fork: this process may run threads
-    chunks: Any = context.Queue(maxsize=QUEUE_CHUNKS)
-    reader = context.Process(target=_read, args=(str(path), source, file_format, chunk_lines, chunks), daemon=True)
-    reader.start()
+    if reader is None:
+        reader = FileReader(path, source=source, file_format=file_format, chunk_lines=chunk_lines)
     pending: list[PreparedItem] = []
 
     def flush() -> None:
@@ -119,15 +156,7 @@ def import_file(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        while True:
-            try:
-                message = chunks.get(timeout=_POLL_S)
-            except queue.Empty:
-                if not reader.is_alive():
-                    raise ImportFailed(f"the file reader stopped unexpectedly (exit code {reader.exitcode})") from None
-                continue
-            if message is None:
-                break
+        while (message := reader.next_message()) is not None:
             if isinstance(message, ImportFailed):
                 flush()
                 raise message
@@ -143,9 +172,7 @@ def import_file(
                 on_progress(message.last_line)
         flush()
     finally:
-        if reader.is_alive():
-            reader.terminate()
-        reader.join()
+        reader.close()
         if collecting:
             gc.enable()
     return summary
