@@ -18,22 +18,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
-from otklik.channels.base import ChannelContext
 from otklik.channels.email import KIND, EmailChannel
 from otklik.channels.email.transport import ImapConnection
-from otklik.clock import Clock
 from otklik.domain.items import ItemDraft
-from otklik.errors import ConfigError, NotFound, PlatformUnavailable
+from otklik.errors import NotFound, PlatformUnavailable
 from otklik.services.cursors import KEY as CURSORS
-from otklik.services.ingest import IngestOutcome, ingest_items
-from otklik.services.polling import PollPass, Store
-from otklik.services.ports import UowFactory
+from otklik.services.poller_base import ChannelPoller, PollPass
 from otklik.services.sources import config_from_row
 
 log = logging.getLogger(__name__)
@@ -49,45 +42,25 @@ MAX_IDLE_S = 25 * 60
 PASS_BATCH = 100
 
 
-class EmailPoller:
+class EmailPoller(ChannelPoller[EmailChannel]):
     """Reads one mailbox. In ``idle`` mode the connection stays open between passes."""
 
     kind = KIND
-
-    def __init__(
-        self,
-        source: str,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        client: httpx.Client | None = None,
-        timeout: float = 10.0,
-        brand_keywords: Sequence[str] | Callable[[], Sequence[str]] = (),
-        store: Store | None = None,
-    ):
-        self.source = source
-        self._uow_factory = uow_factory
-        self._clock = clock
-        self._timeout = timeout
-        self._store = store or self._ingest
-        self._imap: ImapConnection | None = None
-        self._next_at = 0.0
-
-    def _ingest(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
-        return ingest_items(drafts, uow=self._uow_factory(), clock=self._clock)
+    expected = "an e-mail channel"
+    channel_class = EmailChannel
+    # Per poller once set: the open IDLE connection, and when the next polling pass is due.
+    _imap: ImapConnection | None = None
+    _next_at = 0.0
 
     def _load(self) -> tuple[EmailChannel, dict[str, str], Any]:
+        # The cursors and the day the source was added live in the same row as its settings.
         with self._uow_factory(write=False) as uow:
             row = uow.sources.get(self.source)
         if row is None:
             raise NotFound(f"unknown source {self.source!r}")
-        config = config_from_row(row)
-        if config.kind != KIND:
-            raise ConfigError(f"source {self.source} is a {config.kind} source, not an e-mail channel")
         saved = (row["config"] or {}).get(CURSORS)
         cursors = {str(k): str(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
-        channel = EmailChannel(config, ChannelContext(timeout=self._timeout, now=self._clock.now))
-        return channel, cursors, row["created_at"]
+        return self._build(config_from_row(row)), cursors, row["created_at"]
 
     def run_now(self) -> None:
         """Let the next polling pass read at once (``otklik poll --once``, tests)."""
@@ -158,9 +131,9 @@ class EmailPoller:
                     {"uid": fetched.uid, "message_id": parsed.message_id, "reason": parsed.skipped, "at": self._clock.now().isoformat()}
                 )
                 log.info("email %s: message %s (UID %d) skipped: %s", self.source, parsed.message_id, fetched.uid, parsed.skipped)
-            outcomes = self._store(batch) if batch else []
-            duplicates += sum(1 for o in outcomes if o.duplicate)
-            stored += sum(1 for o in outcomes if not o.duplicate)
+            tally = self._stored(batch, seen=0, ignored=0, malformed=0)
+            duplicates += tally.duplicates
+            stored += tally.stored
             # Acknowledged only now that this chunk's items are committed.
             progress = max(progress, *chunk)
             self._save(state.uidvalidity, progress, skips)

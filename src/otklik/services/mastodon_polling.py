@@ -230,7 +230,7 @@ class _Reader(threading.Thread):
         while not self.stop.is_set():
             pause = poller._reconnect
             try:
-                with poller._client.stream("GET", url, params=params, headers=headers, timeout=timeout) as response:
+                with poller.http.stream("GET", url, params=params, headers=headers, timeout=timeout) as response:
                     self._response = response
                     if response.status_code != 200:
                         response.read()

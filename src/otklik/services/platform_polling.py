@@ -99,7 +99,7 @@ class XPoller(_Paced[XChannel]):
     def _stream_pass(self, channel: XChannel, wait: float) -> PollPass:
         if self._lines is None:
             channel.sync_rules()
-            request = self._client.build_request(
+            request = self.http.build_request(
                 "GET",
                 channel.settings.api_base + "/2/tweets/search/stream",
                 params=channel.stream_params(),
@@ -108,7 +108,7 @@ class XPoller(_Paced[XChannel]):
                 timeout=httpx.Timeout(self._timeout, read=30.0),
             )
             try:
-                response = self._client.send(request, stream=True)
+                response = self.http.send(request, stream=True)
             except httpx.TransportError as exc:
                 raise PlatformUnavailable(f"X stream: could not connect ({type(exc).__name__})") from None
             if response.status_code != 200:

@@ -58,7 +58,7 @@ class ChannelPoller(ABC, Generic[C]):
         *,
         uow_factory: UowFactory,
         clock: Clock,
-        client: httpx.Client,
+        client: httpx.Client | None = None,
         timeout: float = 10.0,
         brand_keywords: Keywords = (),
         store: Store | None = None,
@@ -66,7 +66,7 @@ class ChannelPoller(ABC, Generic[C]):
         self.source = source
         self._uow_factory = uow_factory
         self._clock = clock
-        self._client = client
+        self._client = client  # None for a channel that speaks no HTTP (e-mail)
         self._timeout = timeout
         # A callable gives the brand's keywords as they are now, so an admin's change reaches a running poller.
         self._keywords = brand_keywords
@@ -85,11 +85,20 @@ class ChannelPoller(ABC, Generic[C]):
 
     def _context(self) -> ChannelContext:
         keywords = self._keywords() if callable(self._keywords) else self._keywords
-        return ChannelContext(client=self._client, timeout=self._timeout, brand_keywords=tuple(keywords))
+        return ChannelContext(client=self._client, timeout=self._timeout, brand_keywords=tuple(keywords), now=self._clock.now)
+
+    @property
+    def http(self) -> httpx.Client:
+        """The HTTP client of a poller that streams itself (a channel gets it in its context)."""
+        if self._client is None:
+            raise ConfigError(f"source {self.source}: {self.expected} needs an HTTP client")
+        return self._client
 
     def channel(self) -> C:
         """The source's channel, from its configuration as it is now."""
-        config = source_config(self.source, uow_factory=self._uow_factory)
+        return self._build(source_config(self.source, uow_factory=self._uow_factory))
+
+    def _build(self, config: SourceConfig) -> C:
         if config.kind != self.kind:
             raise ConfigError(f"source {self.source} is a {config.kind} source, not {self.expected}")
         return self.channel_class(config, self._context())

@@ -43,7 +43,7 @@ def build_poller(
     brand_keywords: Keywords = (),
 ) -> Poller:
     """The poller for a source of ``kind``; :class:`ConfigError` for a kind that is not pulled."""
-    pollers: dict[str, type[ChannelPoller[Any]] | type[EmailPoller]] = {
+    pollers: dict[str, type[ChannelPoller[Any]]] = {
         telegram.KIND: TelegramPoller,
         mastodon.KIND: MastodonPoller,
         vk.KIND: VkPoller,
