@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otklik.bootstrap import Services
 from otklik.channels import generic, meta, telegram, vk, x
-from otklik.channels.base import ChallengeAnswer, Challenging, ChannelContext
+from otklik.channels.base import ChallengeAnswer, Challenging, ChannelContext, SourceConfig
 from otklik.channels.registry import build_channel
 from otklik.errors import FieldProblem, InputError, InvalidPayload, NotFound, PayloadTooLarge
 from otklik.web.deps import ServicesDep
@@ -163,6 +163,23 @@ async def receive_generic(source: str, request: Request, services: ServicesDep) 
     return JSONResponse(answer, status_code=status)
 
 
+async def _source_of_kind(kind: str, source: str, services: Services) -> SourceConfig:
+    """The source's configuration (cached), or 404 when it is not a channel of ``kind``."""
+    config = services.source_configs.cached(source)
+    if config is None:
+        config = await run_in_threadpool(services.source_configs.get, source)
+    if config.kind != kind:
+        raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
+    return config
+
+
+async def _brand_keywords(services: Services) -> tuple[str, ...]:
+    keywords = services.brand_keywords.cached()
+    if keywords is None:
+        keywords = await run_in_threadpool(services.brand_keywords)
+    return tuple(keywords)
+
+
 async def accept_channel(kind: str, source: str, headers: Mapping[str, str], body: bytes, services: Services) -> tuple[int, dict[str, Any]]:
     """Verify, parse and store one platform webhook; the status and the JSON answer.
 
@@ -170,15 +187,8 @@ async def accept_channel(kind: str, source: str, headers: Mapping[str, str], bod
     200 ``ignored``, so the platform does not send it again; bad input raises the error tree
     and nothing is stored.
     """
-    config = services.source_configs.cached(source)
-    if config is None:
-        config = await run_in_threadpool(services.source_configs.get, source)
-    if config.kind != kind:
-        raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
-    keywords = services.brand_keywords.cached()
-    if keywords is None:
-        keywords = await run_in_threadpool(services.brand_keywords)
-    context = ChannelContext(brand_keywords=keywords, max_batch_items=services.settings.max_batch_items)
+    config = await _source_of_kind(kind, source, services)
+    context = ChannelContext(brand_keywords=await _brand_keywords(services), max_batch_items=services.settings.max_batch_items)
     channel = build_channel(config, context)
     channel.verify(headers, body)
     drafts = channel.parse(body)
@@ -197,36 +207,12 @@ async def accept_channel(kind: str, source: str, headers: Mapping[str, str], bod
     return 200, results[0] if len(results) == 1 else {"status": "stored", "results": results}
 
 
-@router.post(
-    "/telegram/{source}",
-    summary="Receive Telegram updates (Bot API webhook)",
-    responses={
-        200: {"description": "The update is stored (or was already), or holds nothing for the desk (`ignored`)."},
-        400: {"description": "Not JSON."},
-        401: {"description": "Missing or wrong X-Telegram-Bot-Api-Secret-Token."},
-        404: {"description": "No Telegram source of that name."},
-        413: {"description": "Body too large."},
-        422: {"description": "Not a Bot API update (fields named)."},
-    },
-)
-async def receive_telegram(source: str, request: Request, services: ServicesDep) -> JSONResponse:
-    """Store the message in one Telegram update; answered only after it is committed."""
-    body = await read_limited(request, services.settings.max_body_bytes)
-    status, answer = await accept_channel(telegram.KIND, source, request.headers, body, services)
-    return JSONResponse(answer, status_code=status)
-
-
 async def answer_challenge(kind: str, source: str, query: Mapping[str, str], services: Services) -> ChallengeAnswer:
     """Answer a platform's ``GET`` proving the webhook URL (Meta's ``hub.challenge``, X's CRC).
 
     Only kinds whose channel takes a challenge have one; for any other the URL is 404.
     """
-    config = services.source_configs.cached(source)
-    if config is None:
-        config = await run_in_threadpool(services.source_configs.get, source)
-    if config.kind != kind:
-        raise NotFound(f"unknown source {source!r}: it is not a {kind} channel")
-    channel = build_channel(config, ChannelContext())
+    channel = build_channel(await _source_of_kind(kind, source, services), ChannelContext())
     if not isinstance(channel, Challenging):
         raise NotFound(f"{kind} webhooks take no verification request")
     return channel.challenge(query)
@@ -248,42 +234,60 @@ async def verify_webhook(kind: str, source: str, request: Request, services: Ser
     return Response(content=answer.body, media_type=answer.media_type)
 
 
-@router.post(
-    "/meta/{source}",
+def _platform_route(kind: str, *, platform: str, what: str, summary: str, signature: str, body: str) -> None:
+    """``POST /hooks/{kind}/{source}``: verify, store, answer only after the commit.
+
+    The routes differ only in what their platform sends and signs with, which their
+    OpenAPI answers name.
+    """
+
+    async def receive(source: str, request: Request, services: ServicesDep) -> JSONResponse:
+        payload = await read_limited(request, services.settings.max_body_bytes)
+        status, answer = await accept_channel(kind, source, request.headers, payload, services)
+        return JSONResponse(answer, status_code=status)
+
+    receive.__name__ = f"receive_{kind}"
+    receive.__doc__ = f"Store {what}; answered only after it is committed."
+    router.add_api_route(
+        f"/{kind}/{{source}}",
+        receive,
+        methods=["POST"],
+        summary=summary,
+        responses={
+            200: {"description": "Stored (or already there), or holds nothing for the desk (`ignored`)."},
+            400: {"description": "Not JSON."},
+            401: {"description": f"Missing or wrong {signature}."},
+            404: {"description": f"No {platform} source of that name."},
+            413: {"description": "Body too large."},
+            422: {"description": f"Not {body} (fields named)."},
+        },
+    )
+
+
+_platform_route(
+    telegram.KIND,
+    platform="Telegram",
+    what="the message in one Telegram update",
+    summary="Receive Telegram updates (Bot API webhook)",
+    signature="X-Telegram-Bot-Api-Secret-Token",
+    body="a Bot API update",
+)
+_platform_route(
+    meta.KIND,
+    platform="Meta",
+    what="the items of one Meta webhook body",
     summary="Receive Meta webhooks (Page feed, Instagram, Messenger)",
-    responses={
-        200: {"description": "Every event is stored (or was already), or holds nothing for the desk (`ignored`)."},
-        400: {"description": "Not JSON."},
-        401: {"description": "Missing or wrong X-Hub-Signature-256."},
-        404: {"description": "No Meta source of that name."},
-        413: {"description": "Body too large."},
-        422: {"description": "Not a Meta webhook body (fields named)."},
-    },
+    signature="X-Hub-Signature-256",
+    body="a Meta webhook body",
 )
-async def receive_meta(source: str, request: Request, services: ServicesDep) -> JSONResponse:
-    """Store the items of one Meta webhook body; answered only after they are committed."""
-    body = await read_limited(request, services.settings.max_body_bytes)
-    status, answer = await accept_channel(meta.KIND, source, request.headers, body, services)
-    return JSONResponse(answer, status_code=status)
-
-
-@router.post(
-    "/x/{source}",
+_platform_route(
+    x.KIND,
+    platform="X",
+    what="the items of one X webhook body",
     summary="Receive X webhooks (Account Activity events, post deliveries)",
-    responses={
-        200: {"description": "Every event is stored (or was already), or holds nothing for the desk (`ignored`)."},
-        400: {"description": "Not JSON."},
-        401: {"description": "Missing or wrong x-twitter-webhooks-signature."},
-        404: {"description": "No X source of that name."},
-        413: {"description": "Body too large."},
-        422: {"description": "Not an X webhook body (fields named)."},
-    },
+    signature="x-twitter-webhooks-signature",
+    body="an X webhook body",
 )
-async def receive_x(source: str, request: Request, services: ServicesDep) -> JSONResponse:
-    """Store the items of one X webhook body; answered only after they are committed."""
-    body = await read_limited(request, services.settings.max_body_bytes)
-    status, answer = await accept_channel(x.KIND, source, request.headers, body, services)
-    return JSONResponse(answer, status_code=status)
 
 
 async def accept_vk(source: str, headers: Mapping[str, str], body: bytes, services: Services) -> str:
@@ -293,15 +297,8 @@ async def accept_vk(source: str, headers: Mapping[str, str], body: bytes, servic
     other event with ``ok``, only after its item is committed (VK sends again whatever it
     does not get ``ok`` for). A forged secret or a malformed event raises the error tree.
     """
-    config = services.source_configs.cached(source)
-    if config is None:
-        config = await run_in_threadpool(services.source_configs.get, source)
-    if config.kind != vk.KIND:
-        raise NotFound(f"unknown source {source!r}: it is not a vk channel")
-    keywords = services.brand_keywords.cached()
-    if keywords is None:
-        keywords = await run_in_threadpool(services.brand_keywords)
-    channel = vk.VkChannel(config, ChannelContext(brand_keywords=keywords))
+    config = await _source_of_kind(vk.KIND, source, services)
+    channel = vk.VkChannel(config, ChannelContext(brand_keywords=await _brand_keywords(services)))
     event = vk.parse_envelope(body)
     channel.verify_event(event)
     if event["type"] == "confirmation":
