@@ -27,8 +27,8 @@ lint: setup #: ruff (lint + format check), mypy, import contracts, migrations in
 	$(RUN) lint-imports
 	$(RUN) otklik db check --data-dir "$$(mktemp -d)"
 
-test: lint #: lint, then every test (SQLite and PostgreSQL, browser included)
-	$(RUN) pytest -q
+test: lint #: lint, then every test (SQLite and PostgreSQL, browser included), on up to 4 cores
+	$(RUN) pytest -q --numprocesses=auto --maxprocesses=4
 
 test-fast: setup #: the unit tests only
 	$(RUN) pytest -q tests/unit
