@@ -148,19 +148,26 @@ def _against_others(rows: npt.NDArray[np.float32], k: int) -> list[float]:
     return result
 
 
-def _principles(kind: Kind, scores: dict[str, float], categories: set[str], prepared: Prepared, evidence: list[Evidence]) -> Kind:
+def _principles(
+    kind: Kind, scores: dict[str, float], categories: set[str], prepared: Prepared, evidence: list[Evidence], *, abusive: bool
+) -> Kind:
     """Rules of the definitions the model may miss on short or swearing posts.
 
     Criticism after a bad experience is a complaint, not an insult (P12): when the post
     reports failures, or the model hesitates between the two and it reports one, it is a
     complaint. Thanks next to a sarcasm cue and a failure ("ну спасибо, опять без света") is
     a complaint, and so is a reported failure with an urgent cue that the model took for a
-    remark.
+    remark. An insult is abuse: a post the kind model is not sure of, and that neither the
+    abuse model nor an insult word finds abusive, is criticism or a remark.
     """
     why: str | None = None
     failures = sum(1 for h in prepared.hits if h.category == "failure")
     if kind is Kind.INSULT and failures and (failures >= 2 or scores[Kind.COMPLAINT.value] >= 0.2):
         kind, why = Kind.COMPLAINT, "rule:criticism-after-a-bad-experience"
+    elif kind is Kind.INSULT and not abusive and "insult" not in categories and scores[Kind.INSULT.value] < 0.7:
+        # Without abuse, a hostile remark is criticism or a mere remark, whichever the model rates higher.
+        kind = max((Kind.COMPLAINT, Kind.COMMENT), key=lambda k: scores[k.value])
+        why = "rule:insult-needs-abuse"
     elif kind is Kind.COMPLIMENT and "sarcasm" in categories and failures:
         kind, why = Kind.COMPLAINT, "rule:sarcastic-thanks"
     elif kind is Kind.COMMENT and failures and categories & _URGENT_CATEGORIES:
@@ -209,7 +216,9 @@ def analyse(
     if len(rows):
         evidence.extend(_evidence_from(scored, _against_others(rows[:, kind_cols], k), f"kind:{kind.value}", "model:kind"))
 
-    kind = _principles(kind, kind_scores, categories, prepared, evidence)
+    abusive_logit = totals[models_.columns["abusive"]][0]
+    abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
+    kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
 
     sentiment_head = models_.heads["sentiment"]
     sentiment_cols = models_.columns["sentiment"]
@@ -229,8 +238,6 @@ def analyse(
         if _SENTIMENT_CUES.get(hit.category) is sentiment
     )
 
-    abusive_logit = totals[models_.columns["abusive"]][0]
-    abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
     # A signal is raised by its cue words (explainable at a glance) or by its model (which
     # catches the ways of saying it no list has); either way the evidence says which.
     signals: dict[str, bool] = {}

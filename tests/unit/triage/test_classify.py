@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from otklik.triage import Kind, Sentiment, analyse
+from otklik.triage.classify import _principles, prepare
+from otklik.triage.result import Evidence
 from otklik.triage.evaluate import split_of
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "triage"
@@ -65,6 +67,37 @@ def test_sarcasm_and_swearing_mean_what_people_mean(text: str, kind: Kind, senti
 def test_criticism_after_a_bad_experience_is_a_complaint_not_an_insult() -> None:
     assert analyse("ваш сервис — говно, третий день без связи").kind is Kind.COMPLAINT
     assert analyse("вы говно").kind is Kind.INSULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["новый дизайн приложения просто кринж", "nowy design aplikacji to jakiś cyrk", "that rebrand is hideous"],
+)
+def test_a_blunt_opinion_without_abuse_is_not_an_insult(text: str) -> None:
+    result = analyse(text)
+    assert result.kind in (Kind.COMPLAINT, Kind.COMMENT)
+    assert not result.abusive
+    assert "rule:insult-needs-abuse" in {e.rule for e in result.evidence}
+
+
+@pytest.mark.parametrize(
+    ("text", "insult_p", "abusive", "kept"),
+    [
+        ("ну и цирк у вас с этой рекламой", 0.55, False, False),  # unsure, no abuse, no insult word: criticism
+        ("ну и цирк у вас с этой рекламой", 0.55, True, True),  # the abuse model finds it abusive
+        ("ну и цирк у вас с этой рекламой", 0.9, False, True),  # the kind model is sure
+        ("you are idiots", 0.55, False, True),  # an insult word
+        ("co za cyrk z tą reklamą", 0.55, False, False),
+    ],
+)
+def test_an_insult_needs_abuse_or_a_sure_model(text: str, insult_p: float, abusive: bool, kept: bool) -> None:
+    prepared = prepare(text)
+    rest = (1 - insult_p) / 5
+    scores = {k.value: rest for k in Kind} | {Kind.INSULT.value: insult_p, Kind.COMMENT.value: rest + 0.01}
+    evidence: list[Evidence] = []
+    kind = _principles(Kind.INSULT, scores, {h.category for h in prepared.hits}, prepared, evidence, abusive=abusive)
+    assert kind is (Kind.INSULT if kept else Kind.COMMENT)
+    assert [e.rule for e in evidence] == ([] if kept else ["rule:insult-needs-abuse"])
 
 
 @pytest.mark.parametrize(
