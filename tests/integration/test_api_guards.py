@@ -13,6 +13,7 @@ from otklik.services.auth import create_token
 from otklik.services.ingest import ingest_items
 from tests.builders import make_actor, make_draft
 from tests.conftest import LiveServer
+from tests.support.http import local
 
 TEMPLATE = (
     "Hi {name}, we're sorry your order {order} is late. We've passed it to our delivery team "
@@ -147,7 +148,7 @@ def test_a_bad_check_is_answered_4xx_with_a_reason(
 
 def test_other_bad_guard_requests_are_4xx(live_server: LiveServer, api: httpx.Client) -> None:
     conversation = customer(live_server, "tom", "Tom Baker", "My order 5521 still hasn't arrived!")
-    assert httpx.post(f"{live_server.url}/api/v1/guards/check", json={"conversation_id": conversation, "text": "Hi"}).status_code == 401
+    assert local.post(f"{live_server.url}/api/v1/guards/check", json={"conversation_id": conversation, "text": "Hi"}).status_code == 401
     broken = api.post("/api/v1/guards/check", content=b"{oops", headers={"content-type": "application/json"})
     assert broken.status_code in (400, 422)
     gesture = api.post(f"/api/v1/conversations/{conversation}/replies", json={"text": "Hi Tom", "gesture": "g" * 301})

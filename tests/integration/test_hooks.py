@@ -17,6 +17,7 @@ from otklik.services.sources import add_source
 from otklik.store import tables as t
 from tests.builders import payload
 from tests.conftest import LiveServer
+from tests.support.http import local
 
 SECRET = "webhook-secret-123"
 
@@ -29,7 +30,7 @@ def server(live_server: LiveServer) -> LiveServer:
 
 def post(server: LiveServer, body: Any, *, source: str = "shop", secret: str = SECRET, raw: bytes | None = None) -> httpx.Response:
     data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-    return httpx.post(f"{server.url}/hooks/generic/{source}", content=data, headers={"x-otklik-signature": sign(data, secret)})
+    return local.post(f"{server.url}/hooks/generic/{source}", content=data, headers={"x-otklik-signature": sign(data, secret)})
 
 
 def count(server: LiveServer, table: Any) -> int:
@@ -69,7 +70,7 @@ def test_threading_by_parent_and_by_author(server: LiveServer) -> None:
 def test_bad_input_gets_a_4xx_with_a_reason_and_stores_nothing(server: LiveServer) -> None:
     good = payload(external_id="ok-1")
     assert post(server, good, secret="wrong").status_code == 401
-    unsigned = httpx.post(f"{server.url}/hooks/generic/shop", content=orjson.dumps(good))
+    unsigned = local.post(f"{server.url}/hooks/generic/shop", content=orjson.dumps(good))
     assert unsigned.status_code == 401
     assert "missing" in unsigned.json()["error"]["reason"]
     unknown = post(server, good, source="nope")
@@ -134,6 +135,6 @@ def test_no_body_gets_a_500(server: LiveServer, body: Any, mutate: str | None) -
 
 
 def test_webhook_is_described_in_openapi(server: LiveServer) -> None:
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = local.get(f"{server.url}/openapi.json").json()
     assert set(spec["paths"]["/hooks/generic/{source}"]) == {"post"}
     assert {"400", "401", "404", "413", "422"} <= set(spec["paths"]["/hooks/generic/{source}"]["post"]["responses"])

@@ -17,6 +17,7 @@ from otklik.store import tables as t
 from tests.conftest import LiveServer
 from tests.fake_platforms.loopback import serve, stop
 from tests.fake_platforms.meta import APP_SECRET, PAGE_ID, PAGE_TOKEN, FakeGraph
+from tests.support.http import local
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "channels" / "meta"
 VERIFY = "verify-me-0123456789"
@@ -59,7 +60,7 @@ def post(server: LiveServer, body: bytes, *, signature: str | None = "valid") ->
         headers["X-Hub-Signature-256"] = sign(body, APP_SECRET)
     elif signature is not None:
         headers["X-Hub-Signature-256"] = signature
-    return httpx.post(f"{server.url}/hooks/meta/volna_meta", content=body, headers=headers)
+    return local.post(f"{server.url}/hooks/meta/volna_meta", content=body, headers=headers)
 
 
 def count(server: LiveServer, table: Any) -> int:
@@ -69,13 +70,13 @@ def count(server: LiveServer, table: Any) -> int:
 
 def test_the_verification_request_echoes_the_challenge_only_for_our_token(server: LiveServer) -> None:
     url = f"{server.url}/hooks/meta/volna_meta"
-    ok = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
+    ok = local.get(url, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
     assert (ok.status_code, ok.text) == (200, "1158201444")
-    wrong = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"})
+    wrong = local.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"})
     assert wrong.status_code == 403
     assert "1158201444" not in wrong.text
-    assert httpx.get(url, params={"hub.mode": "unsubscribe", "hub.verify_token": VERIFY}).status_code == 400
-    assert httpx.get(f"{server.url}/hooks/meta/nope", params={"hub.challenge": "1"}).status_code == 404
+    assert local.get(url, params={"hub.mode": "unsubscribe", "hub.verify_token": VERIFY}).status_code == 400
+    assert local.get(f"{server.url}/hooks/meta/nope", params={"hub.challenge": "1"}).status_code == 404
 
 
 # (fixture, addressing, external_id, author name, text start, parent, thread key, account)
@@ -238,7 +239,7 @@ def test_a_body_signed_then_re_encoded_is_refused(server: LiveServer) -> None:
     # The signature covers the bytes as sent: the same JSON re-serialised does not match.
     body = wire("fb_comment_cyrillic")
     reencoded = json.dumps(json.loads(body), ensure_ascii=False).encode()
-    answer = httpx.post(f"{server.url}/hooks/meta/volna_meta", content=reencoded, headers={"X-Hub-Signature-256": sign(body, APP_SECRET)})
+    answer = local.post(f"{server.url}/hooks/meta/volna_meta", content=reencoded, headers={"X-Hub-Signature-256": sign(body, APP_SECRET)})
     assert answer.status_code == 401
     assert count(server, t.items) == 0
 
@@ -257,6 +258,6 @@ def test_malformed_bodies_are_4xx_with_the_field_named(server: LiveServer) -> No
 
 
 def test_the_webhook_is_described_in_openapi(server: LiveServer) -> None:
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = local.get(f"{server.url}/openapi.json").json()
     assert {"400", "401", "404", "413", "422"} <= set(spec["paths"]["/hooks/meta/{source}"]["post"]["responses"])
     assert "403" in spec["paths"]["/hooks/{kind}/{source}"]["get"]["responses"]

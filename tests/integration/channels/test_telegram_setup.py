@@ -19,6 +19,7 @@ from tests.builders import make_actor
 from tests.conftest import LiveServer
 from tests.fake_platforms.telegram import TOKEN, FakeBotApi
 from tests.integration.channels.conftest import SECRET, add_bot
+from tests.support.http import local
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "channels" / "telegram"
 
@@ -95,7 +96,7 @@ def test_sources_api_shows_channels_with_secrets_masked(live_server: LiveServer,
     add_bot(services, fake_telegram)
     admin = make_actor(services, email="olga@volna.test", role=Role.ADMIN)
     token = create_token(admin.agent.id, "t", uow_factory=services.uow, clock=services.clock)
-    answer = httpx.get(f"{live_server.url}/api/v1/sources", headers={"authorization": f"Bearer {token}"})
+    answer = local.get(f"{live_server.url}/api/v1/sources", headers={"authorization": f"Bearer {token}"})
     assert answer.status_code == 200
     assert TOKEN not in answer.text and SECRET not in answer.text
     (source,) = answer.json()

@@ -19,6 +19,7 @@ from tests.builders import payload
 from tests.conftest import LiveServer
 from tests.fake_platforms.telegram import FakeBotApi
 from tests.integration.channels.conftest import SECRET, add_bot
+from tests.support.http import local
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "channels" / "telegram"
 
@@ -38,7 +39,7 @@ def post(server: LiveServer, body: bytes, *, secret: str | None = SECRET, source
     headers = {"content-type": "application/json"}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    return httpx.post(f"{server.url}/hooks/telegram/{source}", content=body, headers=headers)
+    return local.post(f"{server.url}/hooks/telegram/{source}", content=body, headers=headers)
 
 
 def count(server: LiveServer, table: Any) -> int:
@@ -217,14 +218,14 @@ def test_unknown_sources_and_other_kinds_are_404(server: LiveServer) -> None:
     assert "not a telegram channel" in other.json()["error"]["reason"]
     # Nor does the bot's secret token sign generic items for it.
     item = json.dumps(payload(external_id="x-1")).encode()
-    generic = httpx.post(f"{server.url}/hooks/generic/volna_tg", content=item, headers={"x-otklik-signature": sign(item, SECRET)})
+    generic = local.post(f"{server.url}/hooks/generic/volna_tg", content=item, headers={"x-otklik-signature": sign(item, SECRET)})
     assert generic.status_code == 404
     assert "is a telegram channel" in generic.json()["error"]["reason"]
     assert count(server, t.items) == 0
 
 
 def test_the_webhook_is_described_in_openapi(server: LiveServer) -> None:
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = local.get(f"{server.url}/openapi.json").json()
     assert {"400", "401", "404", "413", "422"} <= set(spec["paths"]["/hooks/telegram/{source}"]["post"]["responses"])
 
 
