@@ -13,8 +13,8 @@ import pytest
 
 from otklik.triage import Kind, Sentiment, analyse
 from otklik.triage.classify import _principles, prepare
-from otklik.triage.result import Evidence
 from otklik.triage.evaluate import split_of
+from otklik.triage.result import Evidence
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "triage"
 
