@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +81,20 @@ def prepare(text: str, *, language: str | None = None, addressing: str | None = 
     return Prepared(text, tokens, language, evidence, hits, features)
 
 
+def _round4(p: float) -> float:
+    """``round(p, 4)`` for a probability, faster.
+
+    ``round`` with digits goes through a decimal string (slow); scaling, rounding to an
+    integer and scaling back gives the same float, except within a hair of a tie, where
+    the product may have rounded across it: that is left to ``round``.
+    """
+    scaled = p * 10000.0
+    whole = round(scaled)
+    if p < 0.0 or abs(abs(scaled - whole) - 0.5) < 1e-6:
+        return round(p, 4)
+    return whole / 10000.0
+
+
 def _softmax(z: list[float]) -> list[float]:
     top = max(z)
     e = [math.exp(v - top) for v in z]
@@ -85,67 +102,118 @@ def _softmax(z: list[float]) -> list[float]:
     return [v / total for v in e]
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
-    """A text's weight rows, one per word or other feature, and what each row stands for."""
+class _Scored(NamedTuple):
+    """A text's weight rows, one per word or other feature, and what each row stands for.
+
+    Rows ``0 … words - 1`` are the words, and row ``i`` stands for ``spans[i]``; row
+    ``words + j`` is the feature ``features.ids[j]``, whose ``groups[j]`` is an index into
+    the feature spans (after the words') or ``-1 - m`` for ``names[m]``. ``against(c)`` is
+    column ``c`` of :func:`models.against_others` of the rows: how much each row argues for
+    that class over the head's others.
+    """
 
     rows: npt.NDArray[np.float32]
-    groups: list[int]  # index into spans, or -1 - j for names[j]
+    against: Callable[[int], list[float]]
+    words: int
+    groups: list[int]
     spans: list[Span]
     names: list[str]
+    # When every span and global feature has exactly one row (as extract makes them), these
+    # pick each one's row from a column; else None, and rows are added up per group.
+    per_span: Callable[[list[float]], Sequence[float]] | None
+    per_global: Callable[[list[float]], Sequence[float]] | None
 
 
 def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
-    offset = len(features.words)
-    parts = [bundle.word_row(word) for word, _ in features.words]
-    if features.ids:
-        parts.append(bundle.rows(features.ids))
-    rows = np.vstack(parts) if parts else np.zeros((0, bundle.bias.shape[0]), dtype=np.float32)
-    groups = list(range(offset))
-    groups.extend(g + offset if g >= 0 else g for g in features.groups)
+    text_rows = bundle.text_rows([word for word, _ in features.words], features.ids)
     spans = [span for _, span in features.words]
     spans.extend(features.spans)
-    return _Scored(rows, groups, spans, features.names)
+    return _score_of(text_rows, len(features.words), features.groups, spans, features.names)
+
+
+def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str]) -> _Scored:
+    # The row of each span and global feature, worked out once for every head that needs it.
+    span_rows: list[int] = list(range(words))
+    global_rows: list[int] = []
+    one_row_each = True
+    for row, group in enumerate(groups, start=words):
+        if group >= 0 and words + group == len(span_rows):
+            span_rows.append(row)
+        elif group < 0 and -1 - group == len(global_rows):
+            global_rows.append(row)
+        else:  # shared or out of order: add up per group instead
+            one_row_each = False
+            break
+    one_row_each = one_row_each and len(span_rows) == len(spans) and len(global_rows) == len(names)
+    return _Scored(
+        text_rows.rows,
+        text_rows.against,
+        words,
+        groups,
+        spans,
+        names,
+        _picker(span_rows) if one_row_each else None,
+        _picker(global_rows) if one_row_each else None,
+    )
+
+
+def _picker(rows: list[int]) -> Callable[[list[float]], Sequence[float]]:
+    """A function picking ``rows`` from a list, in that order (``itemgetter`` does it in C)."""
+    if len(rows) > 1:
+        return itemgetter(*rows)
+    if rows:
+        row = rows[0]
+        return lambda values: (values[row],)
+    return lambda values: ()
+
+
+_SHOWN_GLOBALS = ("shape:", "len:", "addr:")
 
 
 def _evidence_from(scored: _Scored, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
     """The stretches of text that pushed a head towards its answer most, strongest first."""
-    per_span = [0.0] * len(scored.spans)
-    per_global = [0.0] * len(scored.names)
-    for group, value in zip(scored.groups, contributions, strict=True):
-        if group >= 0:
-            per_span[group] += value
-        else:
-            per_global[-1 - group] += value
-    ranked = sorted(range(len(per_span)), key=per_span.__getitem__, reverse=True)
-    # Word pairs and lexicon phrases overlap single words: keep the strongest of overlapping stretches.
-    chosen: list[tuple[Span, float]] = []
-    for index in ranked:
-        value = per_span[index]
-        if value <= 0.05 or len(chosen) >= top:
+    per_span: Sequence[float]
+    per_global: Sequence[float]
+    if scored.per_span is not None and scored.per_global is not None:
+        per_span, per_global = scored.per_span(contributions), scored.per_global(contributions)
+    else:
+        words = scored.words
+        # Each word row is its own span; the other features add up per span or global feature.
+        spans = contributions[:words]
+        spans.extend([0.0] * (len(scored.spans) - words))
+        names = [0.0] * len(scored.names)
+        for group, value in zip(scored.groups, contributions[words:], strict=True):
+            if group >= 0:
+                spans[words + group] += value
+            else:
+                names[-1 - group] += value
+        per_span, per_global = spans, names
+    # Strongest first, equal ones in text order (what a stable sort of the places by value
+    # gives): the values are sorted in C, then each is found in its place, equal ones left
+    # to right. Word pairs and lexicon phrases overlap single words: of overlapping
+    # stretches, only the strongest is kept.
+    evidence: list[Evidence] = []
+    taken: list[Span] = []
+    found_at: dict[float, int] = {}
+    for value in sorted(per_span, reverse=True):
+        if value <= 0.05 or len(taken) >= top:
             break
+        index = per_span.index(value, found_at.get(value, -1) + 1)
+        found_at[value] = index
         span = scored.spans[index]
-        if any(not (span.end <= s.start or span.start >= s.end) for s, _ in chosen):
-            continue
-        chosen.append((span, value))
-    evidence = [Evidence(supports, rule, (span,), value) for span, value in chosen]
+        for other in taken:
+            if not (span.end <= other.start or span.start >= other.end):
+                break
+        else:
+            taken.append(span)
+            evidence.append(Evidence(supports, rule, (span,), value))
     for index, value in enumerate(per_global):
-        name = scored.names[index]
-        if value > 0.3 and name.startswith(("shape:", "len:", "addr:")):
-            evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
+        if value > 0.3:
+            name = scored.names[index]
+            if name.startswith(_SHOWN_GLOBALS):
+                evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
     return evidence
-
-
-def _against_others(rows: npt.NDArray[np.float32], k: int) -> list[float]:
-    """Each feature's weight for class ``k`` minus its mean weight for the other classes."""
-    width = rows.shape[1]
-    if width == 1:
-        column: list[float] = rows[:, 0].tolist()
-        return column if k == 1 else [-v for v in column]
-    others = (rows.sum(axis=1) - rows[:, k]) / (width - 1)
-    result: list[float] = (rows[:, k] - others).tolist()
-    return result
 
 
 def _principles(
@@ -160,8 +228,10 @@ def _principles(
     remark. An insult is abuse: a post the kind model is not sure of, and that neither the
     abuse model nor an insult word finds abusive, is criticism or a remark.
     """
-    why: str | None = None
     failures = sum(1 for h in prepared.hits if h.category == "failure")
+    if not failures and kind is not Kind.INSULT:  # every rule needs a reported failure or an insult to question
+        return kind
+    why: str | None = None
     if kind is Kind.INSULT and failures and (failures >= 2 or scores[Kind.COMPLAINT.value] >= 0.2):
         kind, why = Kind.COMPLAINT, "rule:criticism-after-a-bad-experience"
     elif kind is Kind.INSULT and not abusive and "insult" not in categories and scores[Kind.INSULT.value] < 0.7:
@@ -177,6 +247,16 @@ def _principles(
         spans = tuple(h.span for h in prepared.hits if h.category in ("failure", "criticism", "sarcasm"))
         evidence.append(Evidence(f"kind:{kind.value}", why, spans[:4]))
     return kind
+
+
+# Enum look-ups are slow on Python 3.11 (the enum metaclass hooks attribute access), and a
+# triage makes dozens: the members and the strings made of them, looked up once.
+_KINDS = {kind.value: kind for kind in Kind}
+_SENTIMENTS = {sentiment.value: sentiment for sentiment in Sentiment}
+_COMPLAINT = Kind.COMPLAINT
+_POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
+_KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
+_SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
 
 def analyse(
@@ -201,8 +281,9 @@ def analyse(
     evidence: list[Evidence] = []
     if prepared.language_evidence is not None:
         evidence.append(prepared.language_evidence)
-    categories = {hit.category for hit in prepared.hits}
-    for hit in prepared.hits:
+    hits = prepared.hits
+    categories = {hit.category for hit in hits}
+    for hit in hits:
         supports = SUPPORTS.get(hit.category)
         if supports:
             evidence.append(Evidence(supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,)))
@@ -210,11 +291,11 @@ def analyse(
     kind_head = models_.heads["kind"]
     kind_cols = models_.columns["kind"]
     kind_p = _softmax(totals[kind_cols])
-    k = max(range(len(kind_p)), key=kind_p.__getitem__)
-    kind = Kind(kind_head.classes[k])
-    kind_scores = {c: round(p, 4) for c, p in zip(kind_head.classes, kind_p, strict=True)}
+    k = kind_p.index(max(kind_p))  # the first of equals, as max(range(), key=) would give
+    kind = _KINDS[kind_head.classes[k]]
+    kind_scores = {c: _round4(p) for c, p in zip(kind_head.classes, kind_p, strict=True)}
     if len(rows):
-        evidence.extend(_evidence_from(scored, _against_others(rows[:, kind_cols], k), f"kind:{kind.value}", "model:kind"))
+        evidence.extend(_evidence_from(scored, scored.against(kind_cols.start + k), _KIND_SUPPORTS[kind], "model:kind"))
 
     abusive_logit = totals[models_.columns["abusive"]][0]
     abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
@@ -223,18 +304,18 @@ def analyse(
     sentiment_head = models_.heads["sentiment"]
     sentiment_cols = models_.columns["sentiment"]
     sentiment_p = dict(zip(sentiment_head.classes, _softmax(totals[sentiment_cols]), strict=True))
-    sentiment = Sentiment(max(sentiment_p, key=sentiment_p.__getitem__))
-    score = sentiment_p[Sentiment.POSITIVE.value] - sentiment_p[Sentiment.NEGATIVE.value]
-    if sentiment is not Sentiment.NEUTRAL and len(rows):
-        s = sentiment_head.classes.index(sentiment.value)
+    sentiment = _SENTIMENTS[max(sentiment_p, key=sentiment_p.__getitem__)]
+    score = sentiment_p[_POSITIVE] - sentiment_p[_NEGATIVE]  # a StrEnum member finds its value's key
+    if sentiment is not _NEUTRAL and len(rows):
+        s = sentiment_head.classes.index(sentiment)
         evidence.extend(
-            _evidence_from(scored, _against_others(rows[:, sentiment_cols], s), f"sentiment:{sentiment.value}", "model:sentiment", top=3)
+            _evidence_from(scored, scored.against(sentiment_cols.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
         )
-    if kind is Kind.COMPLAINT and sentiment is Sentiment.POSITIVE:
-        sentiment, score = Sentiment.NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
+    if kind is _COMPLAINT and sentiment is _POSITIVE:
+        sentiment, score = _NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
     evidence.extend(
-        Evidence(f"sentiment:{sentiment.value}", f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,))
-        for hit in prepared.hits
+        Evidence(_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,))
+        for hit in hits
         if _SENTIMENT_CUES.get(hit.category) is sentiment
     )
 
@@ -248,13 +329,11 @@ def analyse(
         columns = models_.columns[signal]
         by_model = totals[columns][0] >= _SIGNAL_LOGIT
         if by_model and len(rows):
-            evidence.extend(_evidence_from(scored, _against_others(rows[:, columns], 1), f"signal:{signal}", f"model:{signal}", top=3))
+            evidence.extend(_evidence_from(scored, scored.against(columns.start), f"signal:{signal}", f"model:{signal}", top=3))
         signals[signal] = cued or by_model
     urgent, outage = signals["urgent"], signals["outage"]
-    if not urgent:
-        evidence = [e for e in evidence if e.supports != "signal:urgent"]
-    if not outage:
-        evidence = [e for e in evidence if e.supports != "signal:outage"]
+    # Cues for a signal that was not raised are no evidence of anything.
+    dropped = {name for name, raised in (("signal:urgent", urgent), ("signal:outage", outage)) if not raised}
     return Triage(
         language=prepared.language,
         kind=kind,
@@ -265,6 +344,6 @@ def analyse(
         outage=outage,
         abusive=abusive,
         followers=followers,
-        evidence=tuple(evidence),
+        evidence=tuple(e for e in evidence if e.supports not in dropped),
         kind_scores=kind_scores,
     )

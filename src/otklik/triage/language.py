@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from otklik.triage.result import LANGUAGES, OTHER, Evidence, Span
@@ -469,9 +468,24 @@ class _Fallback:
         return OTHER
 
 
-@lru_cache(maxsize=200_000)
-def _word_votes(word: str) -> tuple[bool, tuple[tuple[str, float], ...]]:
+_Votes = tuple[bool, tuple[tuple[str, float], ...]]
+# Words seen and how they vote (words repeat); filled up to a bound, then only computed.
+_SEEN: dict[str, _Votes] = {}
+_SEEN_MAX = 200_000
+
+
+def _word_votes(word: str) -> _Votes:
     """Whether a word is Cyrillic, and which languages it votes for (cached: words repeat)."""
+    found = _SEEN.get(word)
+    if found is None:
+        found = _votes(word)
+        # A plain dict without a lock is safe: threads at worst compute a word twice.
+        if len(_SEEN) < _SEEN_MAX:
+            _SEEN[word] = found
+    return found
+
+
+def _votes(word: str) -> _Votes:
     votes: list[tuple[str, float]] = []
     if _is_cyrillic(word):
         letters = set(word)
@@ -499,22 +513,27 @@ def detect_language(text: str, *, hint: str | None = None) -> str:
     return detect_with_evidence(tokenize(text), text, hint=hint)[0]
 
 
+_WORD = TokenType.WORD  # bound once: enum attribute look-ups are slow on Python 3.11
+
+
 def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None = None) -> tuple[str, Evidence | None]:
     """The language and the evidence for it (the words that decided), from tokens."""
     scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
-    spans: dict[str, list[Span]] = {k: [] for k in scores}
+    # The tokens that voted for each language; spans are made only for the winner's.
+    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
     cyrillic = latin = 0
+    known = _SEEN.get  # the cache read inline: a call per word costs more than the look-up
     for token in tokens:
-        if token.type is not TokenType.WORD:
+        if token.type is not _WORD:
             continue
-        is_cyrillic, votes = _word_votes(token.norm)
+        is_cyrillic, votes = known(token.norm) or _word_votes(token.norm)
         if is_cyrillic:
             cyrillic += 1
         else:
             latin += 1
         for lang, weight in votes:
             scores[lang] += weight
-            spans[lang].append(Span(token.start, token.end, text[token.start : token.end]))
+            voters[lang].append(token)
     if cyrillic == 0 and latin == 0:
         return (hint if hint in LANGUAGES else OTHER), None
     if cyrillic >= latin:
@@ -523,7 +542,7 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
             guess = _Fallback.classify(text, candidates=("ru", "uk")) if cyrillic >= 3 else (hint if hint in ("ru", "uk") else "ru")
             return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
         lang = "uk" if uk > ru else "ru"
-        return lang, Evidence(f"lang:{lang}", "language:words", tuple(spans[lang][:5]), max(ru, uk))
+        return lang, Evidence(f"lang:{lang}", "language:words", _spans(voters[lang], text), max(ru, uk))
     latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
     best = max(latin_scores, key=lambda k: latin_scores[k])
     if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
@@ -533,4 +552,12 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
         return guess, Evidence(f"lang:{guess}", "language:model")
     lang = "ru" if best == "ru_latin" else best
     rule = "language:transliterated" if best == "ru_latin" else "language:words"
-    return lang, Evidence(f"lang:{lang}", rule, tuple(spans[best][:5]), latin_scores[best])
+    return lang, Evidence(f"lang:{lang}", rule, _spans(voters[best], text), latin_scores[best])
+
+
+def _spans(tokens: list[Token], text: str) -> tuple[Span, ...]:
+    """The spans of the first five words that voted (what the evidence shows)."""
+    return tuple([_new(Span, (t.start, t.end, text[t.start : t.end])) for t in tokens[:5]])
+
+
+_new = tuple.__new__  # builds a named tuple without its Python-level __new__

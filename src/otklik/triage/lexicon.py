@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from otklik.triage.lexicon_data import LEXICON
@@ -24,7 +24,10 @@ class Hit:
 
 
 _Step = tuple[str, bool]  # (text, is_prefix)
-_Entry = tuple[tuple[_Step, ...], str, str]  # steps, category, pattern as written
+# Where an entry stood among the candidates of its first word in a plain scan: exact heads
+# first, then stems longest first, each in the order the lexicon lists them. Matches at the
+# same place are ordered by it, so the longest-first tie-break of ``find`` stays the same.
+_Order = tuple[int, int, int]
 
 
 def _norm_pattern_token(token: str, lang: str) -> _Step:
@@ -35,31 +38,90 @@ def _norm_pattern_token(token: str, lang: str) -> _Step:
     return word, prefix
 
 
+@dataclass(eq=False, slots=True)
+class _Node:
+    """The entries that share their first steps: the steps that may follow, and the entries
+    that end here. A word goes on to the exact step equal to it and to every stem it starts
+    with, so a word looks at a few dict keys rather than at every entry it could begin."""
+
+    exact: dict[str, _Node] = field(default_factory=dict)
+    stems: dict[str, _Node] = field(default_factory=dict)
+    lengths: tuple[int, ...] = ()  # the lengths of the ``stems`` keys, longest first
+    ends: list[tuple[str, str, _Order]] = field(default_factory=list)  # category, pattern, order
+
+    def child(self, text: str, is_prefix: bool) -> _Node:
+        """The node for one more step, made when missing."""
+        children = self.stems if is_prefix else self.exact
+        node = children.get(text)
+        if node is None:
+            node = children[text] = _Node()
+            if is_prefix:
+                self.lengths = tuple(sorted({len(k) for k in self.stems}, reverse=True))
+        return node
+
+    def walk(self, words: Sequence[str], first: int, at: int, found: list[_Match]) -> None:
+        """Collect the entries ending here, then follow the next word (``at + 1``)."""
+        if self.ends:
+            found.extend((category, pattern, first, at, order) for category, pattern, order in self.ends)
+        at += 1
+        if at < len(words):
+            word = words[at]
+            node = self.exact.get(word)
+            if node is not None:
+                node.walk(words, first, at, found)
+            if self.lengths:
+                stems = self.stems
+                for length in self.lengths:
+                    if length <= len(word) and (node := stems.get(word[:length])) is not None:
+                        node.walk(words, first, at, found)
+
+
+_Match = tuple[str, str, int, int, _Order]  # category, pattern, first, last, order
+
+# Words seen per language (four tables) whose first-step nodes are kept: words repeat.
+_FIRST_CACHE = 50_000
+
+
 @dataclass(frozen=True, eq=False)
 class _Compiled:
-    exact: dict[str, list[_Entry]]
-    prefix: dict[str, list[_Entry]]
-    max_prefix: int
+    root: _Node
+    # word → the nodes its first step reaches, filled on first sight (see ``first``)
+    seen: dict[str, tuple[_Node, ...]] = field(default_factory=dict, repr=False)
+
+    def first(self, word: str) -> tuple[_Node, ...]:
+        """The nodes a text's word can start from: its exact entry, then stems longest first.
+
+        A pattern's first stem must have two letters at least (``x*`` starts nothing).
+        """
+        found = self.seen.get(word)
+        if found is None:
+            nodes = [self.root.exact[word]] if word in self.root.exact else []
+            stems = self.root.stems
+            nodes.extend(stems[word[:n]] for n in self.root.lengths if 2 <= n <= len(word) and word[:n] in stems)
+            found = tuple(nodes)
+            # A plain dict read without a lock is safe: threads at worst compute a word twice.
+            if len(self.seen) < _FIRST_CACHE:
+                self.seen[word] = found
+        return found
 
 
 @lru_cache(maxsize=8)
 def _compiled(lang: str) -> _Compiled:
-    exact: dict[str, list[_Entry]] = {}
-    prefix: dict[str, list[_Entry]] = {}
-    longest = 0
+    root = _Node()
     categories = dict(LEXICON[lang])
     categories.update(POLARITY.get(lang, {}))
+    ordinal = 0
     for category, patterns in categories.items():
         for pattern in patterns.split():
-            steps = tuple(_norm_pattern_token(part, lang) for part in pattern.split("_") if part)
-            entry = (steps, category, pattern.replace("_", " "))
+            steps = [_norm_pattern_token(part, lang) for part in pattern.split("_") if part]
             head, is_prefix = steps[0]
-            if is_prefix:
-                prefix.setdefault(head, []).append(entry)
-                longest = max(longest, len(head))
-            else:
-                exact.setdefault(head, []).append(entry)
-    return _Compiled(exact, prefix, longest)
+            node = root
+            for text, prefix in steps:
+                node = node.child(text, prefix)
+            order = (1, -len(head), ordinal) if is_prefix else (0, 0, ordinal)
+            node.ends.append((category, pattern.replace("_", " "), order))
+            ordinal += 1
+    return _Compiled(root)
 
 
 _CYR = {
@@ -122,49 +184,47 @@ def to_cyrillic(word: str) -> str:
     return out.translate(_CYR1)
 
 
-@lru_cache(maxsize=200_000)
-def _candidates(table: _Compiled, word: str) -> tuple[_Entry, ...]:
-    """The entries whose first step matches ``word`` (cached: words repeat)."""
-    candidates = list(table.exact.get(word, ()))
-    for length in range(min(len(word), table.max_prefix), 1, -1):
-        candidates.extend(table.prefix.get(word[:length], ()))
-    return tuple(candidates)
+def _matches(words: Sequence[str], lang: str) -> list[_Match]:
+    table = _compiled(lang if lang in LEXICON else "en")
+    known = table.seen.get  # the cache read inline: most words are seen already and start nothing
+    found: list[_Match] = []
+    for i, word in enumerate(words):
+        nodes = known(word)
+        if nodes is None:
+            nodes = table.first(word)
+        for node in nodes:
+            node.walk(words, i, i, found)
+    return found
 
 
 def match_words(words: Sequence[str], lang: str) -> list[tuple[str, str, int, int]]:
     """Lexicon hits in a list of normalised words: (category, pattern, first, last)."""
-    table = _compiled(lang if lang in LEXICON else "en")
-    found: list[tuple[str, str, int, int]] = []
-    n = len(words)
-    for i, word in enumerate(words):
-        for steps, category, pattern in _candidates(table, word):
-            if i + len(steps) > n:
-                continue
-            ok = True
-            for offset, (text, is_prefix) in enumerate(steps[1:], start=1):
-                other = words[i + offset]
-                if not (other.startswith(text) if is_prefix else other == text):
-                    ok = False
-                    break
-            if ok and (steps[0][1] or word == steps[0][0]):
-                found.append((category, pattern, i, i + len(steps) - 1))
-    return found
+    found = _matches(words, lang)
+    found.sort(key=lambda m: (m[2], m[4]))
+    return [(category, pattern, first, last) for category, pattern, first, last, _ in found]
+
+
+_WORD = TokenType.WORD  # bound once: enum attribute look-ups are slow on Python 3.11
+_NUMBER = TokenType.NUMBER
 
 
 def lexicon_words(tokens: Sequence[Token], lang: str, *, latin_russian: bool = False) -> tuple[list[str], list[Token]]:
     """The words (and numbers) lexicons are matched on, normalised for ``lang``."""
     words: list[str] = []
     kept: list[Token] = []
+    polish = lang == "pl"
+    transliterated = latin_russian and lang == "ru"
     for token in tokens:
-        if token.type is TokenType.WORD:
+        kind = token.type
+        if kind is _WORD:
             word = token.norm
-            if lang == "pl":
+            if polish:
                 word = fold(word)
-            elif latin_russian and lang == "ru" and word.isascii():
+            elif transliterated and word.isascii():
                 word = to_cyrillic(word)
             words.append(word)
             kept.append(token)
-        elif token.type is TokenType.NUMBER:
+        elif kind is _NUMBER:
             words.append(token.norm)
             kept.append(token)
     return words, kept
@@ -172,16 +232,20 @@ def lexicon_words(tokens: Sequence[Token], lang: str, *, latin_russian: bool = F
 
 def find(tokens: Sequence[Token], text: str, lang: str) -> list[Hit]:
     """Every lexicon hit in the text, for its language (English cues for ``other``)."""
-    latin_russian = lang == "ru" and sum(t.type is TokenType.WORD and t.norm.isascii() for t in tokens) > len(tokens) / 2
+    latin_russian = lang == "ru" and sum(t.type is _WORD and t.norm.isascii() for t in tokens) > len(tokens) / 2
     words, kept = lexicon_words(tokens, lang, latin_russian=latin_russian)
+    matches = _matches(words, lang if lang in LEXICON else "en")
+    if not matches:
+        return []
     hits = []
     seen: set[tuple[str, int]] = set()
     # Longest first, so "не работает" wins over "не работ*" at the same place.
-    matches = sorted(match_words(words, lang if lang in LEXICON else "en"), key=lambda m: (m[2], m[2] - m[3], m[1]))
-    for category, pattern, first, last in matches:
-        if (category, first) in seen or any((category, i) in seen for i in range(first, last + 1)):
+    matches.sort(key=lambda m: (m[2], m[2] - m[3], m[1], m[4]))
+    for category, pattern, first, last, _ in matches:
+        places = [(category, i) for i in range(first, last + 1)]
+        if not seen.isdisjoint(places):
             continue
-        seen.update((category, i) for i in range(first, last + 1))
+        seen.update(places)
         start, end = kept[first].start, kept[last].end
         hits.append(Hit(category, pattern, first, last, Span(start, end, text[start:end])))
     return hits

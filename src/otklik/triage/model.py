@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +69,28 @@ class ModelMissing(RuntimeError):
     """A model file the package should ship is not there (``make train`` writes them)."""
 
 
+def against_others(rows: npt.NDArray[np.float32], columns: dict[str, slice]) -> npt.NDArray[np.float32]:
+    """Each row's weight for each class minus its mean weight for the head's other classes.
+
+    That is how much a feature pushes a head towards one class rather than the others (what
+    evidence ranks). A binary head's single column is kept as it is. The float32 arithmetic
+    is that of doing it one class at a time with ``ndarray.sum`` (which adds a row's columns
+    left to right), so evidence weights are the same to the last bit either way.
+    """
+    result = np.empty_like(rows)
+    for cols in columns.values():
+        block = rows[:, cols]
+        width = block.shape[1]
+        if width == 1:
+            result[:, cols] = block
+            continue
+        total = block[:, 0].copy()
+        for j in range(1, width):
+            total += block[:, j]
+        result[:, cols] = block - (total[:, None] - block) / (width - 1)
+    return result
+
+
 @dataclass(frozen=True)
 class Bundle:
     """The three heads side by side, so one look-up of a text's features serves them all."""
@@ -76,8 +99,13 @@ class Bundle:
     weights: npt.NDArray[np.float32]  # BUCKETS × (sum of the heads' widths)
     bias: npt.NDArray[np.float32]
     columns: dict[str, slice]
-    # A word's features always add up to the same row: summed once, then looked up.
-    _words: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict, repr=False)
+    # ``weights`` beside :func:`against_others` of it (BUCKETS × twice the width, and
+    # ``weights`` is a view of its left half): one look-up gives a feature's row and its evidence.
+    table: npt.NDArray[np.float32] = field(repr=False)
+    # A word's features always add up to the same row: summed once, then looked up. Kept as
+    # bytes (the row, then its ``against_others``) so that a text's rows are one
+    # ``bytes.join`` rather than a stack of small arrays.
+    _words: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """The weight rows of a text's features, every head's columns."""
@@ -86,16 +114,61 @@ class Bundle:
 
     def word_row(self, word: str) -> npt.NDArray[np.float32]:
         """The summed weight row of a word's features (see :func:`features.word_ids`)."""
-        row = self._words.get(word)
-        if row is None:
+        return np.frombuffer(self._word(word), dtype=np.float32)[: self.bias.shape[0]]
+
+    def _word(self, word: str) -> bytes:
+        both = self._words.get(word)
+        if both is None:
             row = self.weights[np.asarray(word_ids(word), dtype=np.intp)].sum(axis=0)
+            both = row.tobytes() + against_others(row[None, :], self.columns).tobytes()
+            # No lock: a dict read or write is atomic, and two threads at worst sum a word twice.
             if len(self._words) < _WORD_CACHE:
-                self._words[word] = row
-        return row
+                self._words[word] = both
+        return both
+
+    def text_rows(self, words: Sequence[str], ids: Sequence[int]) -> TextRows:
+        """A text's weight rows, one per word (its features summed, as :meth:`word_row`),
+        then one per other feature id; and the :func:`against_others` of each.
+
+        Built with one ``bytes.join`` instead of a NumPy call per word.
+        """
+        cached = self._words
+        parts = [cached.get(word) or self._word(word) for word in words]
+        if ids:
+            parts.append(self.table[np.asarray(ids, dtype=np.intp)].tobytes())
+        return TextRows(b"".join(parts), self.bias.shape[0])
+
+
+class TextRows:
+    """A text's weight rows and their :func:`against_others`, side by side as float32 bytes."""
+
+    __slots__ = ("_data", "_width")
+
+    def __init__(self, data: bytes, width: int) -> None:
+        self._data = data
+        self._width = width
+
+    def __len__(self) -> int:
+        return len(self._data) // (8 * self._width)
+
+    @property
+    def rows(self) -> npt.NDArray[np.float32]:
+        """The weight rows (read-only: a view of the bytes, so cached rows stay safe)."""
+        both = np.frombuffer(self._data, dtype=np.float32).reshape(-1, 2 * self._width)
+        return both[:, : self._width]
+
+    def against(self, column: int) -> list[float]:
+        """One column of :func:`against_others`, a float per row.
+
+        Read straight from the bytes: NumPy's ``tolist`` is slow on a strided column.
+        """
+        width = self._width
+        values = memoryview(self._data).cast("f")[width + column :: 2 * width].tolist()
+        return cast("list[float]", values)  # typeshed types every memoryview as holding ints
 
 
 HEADS = ("kind", "sentiment", "abusive", "urgent", "outage")
-_WORD_CACHE = 300_000  # words; a row is 10 floats, so about 60 MB at the most
+_WORD_CACHE = 300_000  # words; 24 floats each, kept as bytes: some 60 MB at the most
 
 _lock = threading.Lock()
 _bundle: Bundle | None = None
@@ -104,6 +177,9 @@ _bundle: Bundle | None = None
 def bundle() -> Bundle:
     """The shipped models, loaded once."""
     global _bundle  # noqa: PLW0603 - one immutable bundle per process, loaded on first use
+    loaded = _bundle
+    if loaded is not None:  # loaded already: no lock needed to read a reference
+        return loaded
     with _lock:
         if _bundle is None:
             heads: dict[str, LinearModel] = {}
@@ -118,7 +194,8 @@ def bundle() -> Bundle:
                 width = head.weights.shape[1]
                 columns[name] = slice(at, at + width)
                 at += width
-            weights = np.ascontiguousarray(np.hstack([h.weights for h in heads.values()]))
+            weights = np.hstack([h.weights for h in heads.values()])
+            table = np.hstack([weights, against_others(weights, columns)])
             bias = np.concatenate([h.bias for h in heads.values()])
-            _bundle = Bundle(heads, weights, bias, columns)
+            _bundle = Bundle(heads, table[:, : weights.shape[1]], bias, columns, table)
         return _bundle

@@ -36,48 +36,83 @@ class Token(NamedTuple):
     caps: bool = False  # written in capitals (three letters or more)
 
 
-_TOKEN = re.compile(
-    r"""
-    (?P<url>(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|ru|pl|net|org|io|me|ly|ua|xyz|info|shop|link|site)/\S*)
-    |(?P<handle>@[\w.]+)
-    |(?P<hashtag>\#\w+)
-    |(?P<number>[#№]?\d[\d\s.,:/-]*\d|[#№]?\d)
-    |(?P<word>[^\W\d_](?:[\w'’*]|-(?=\w))*)
-    |(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+|[:;]-?[()DPp]+|\){2,}|\({2,}|xD+|XD+)
-    |(?P<punct>[?!]+|\.{3}|…)
-    """,
-    re.VERBOSE,
-)
+# The alternatives of the token pattern, in the order they are tried. A URL must be tried
+# before a word (``shop.ru/x`` is one URL, not the word ``shop``); nothing else can start
+# with a letter, so without the URL branch the commonest token, a word, can go first.
+_URL = r"(?P<url>(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|ru|pl|net|org|io|me|ly|ua|xyz|info|shop|link|site)/\S*)"
+_HANDLE = r"(?P<handle>@[\w.]+)"
+_HASHTAG = r"(?P<hashtag>\#\w+)"
+_NUMBER = r"(?P<number>[#№]?\d(?:[\d\s.,:/-]*\d)?)"
+# A letter, then letters, digits, apostrophes and asterisks, with single inner hyphens.
+# Written as possessive runs rather than one character at a time: the same matches (the
+# word is the longest such run either way), fewer steps.
+_WORD_RE = r"(?P<word>[^\W\d_][\w'’*]*+(?:-(?=\w)[\w'’*]*+)*+)"
+_EMOJI = r"(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+|[:;]-?[()DPp]+|\){2,}|\({2,}|xD+|XD+)"
+_PUNCT = r"(?P<punct>[?!]+|\.{3}|…)"
+
+# No token starts with white space, so a match may take the spaces before its token along
+# instead of failing every branch at each space; the token is the named group. Only a whole
+# run of spaces is taken (none before it), so a long run before no token costs one pass.
+_SPACES = r"(?:(?<!\s)\s++)?"
+_TOKEN = re.compile(_SPACES + "(?:" + "|".join((_URL, _HANDLE, _HASHTAG, _NUMBER, _WORD_RE, _EMOJI, _PUNCT)) + ")")
+# The URL branch is the costly one (it runs over every word looking for ".com/"), and it can
+# only match where the text has a "/" or "www.": most posts are tokenised without it.
+_TOKEN_NO_URL = re.compile(_SPACES + "(?:" + "|".join((_WORD_RE, _HANDLE, _HASHTAG, _NUMBER, _EMOJI, _PUNCT)) + ")")
 
 _REPEATS = re.compile(r"(\w)\1{2,}")
 
 
-@lru_cache(maxsize=200_000)
+# Words as written → (normal form, in capitals); filled up to a bound (words repeat).
+_NORMS: dict[str, tuple[str, bool]] = {}
+_NORMS_MAX = 200_000
+
+
 def _norm_word(raw: str) -> tuple[str, bool]:
-    word = raw.lower().replace("ё", "е").replace("’", "'")
-    # "сколькоооо", "plssss", "nooooo": three or more of a letter become one.
-    caps = len(raw) >= 3 and raw.isupper()
-    return _REPEATS.sub(r"\1", word), caps
+    found = _NORMS.get(raw)
+    if found is None:
+        word = raw.lower().replace("ё", "е").replace("’", "'")
+        # "сколькоооо", "plssss", "nooooo": three or more of a letter become one.
+        caps = len(raw) >= 3 and raw.isupper()
+        found = _REPEATS.sub(r"\1", word), caps
+        # A plain dict without a lock is safe: threads at worst normalise a word twice.
+        if len(_NORMS) < _NORMS_MAX:
+            _NORMS[raw] = found
+    return found
+
+
+# Enum members bound once: on Python 3.11 ``TokenType.WORD`` goes through the enum
+# metaclass's ``__getattr__`` hook and costs several times a plain attribute.
+_WORD = TokenType.WORD
+_NUMBER_TYPE = TokenType.NUMBER
+_EMOJI_TYPE = TokenType.EMOJI
+_PUNCT_TYPE = TokenType.PUNCT
+_OTHER_TYPES = {"url": TokenType.URL, "handle": TokenType.HANDLE, "hashtag": TokenType.HASHTAG}
+# ``tuple.__new__(Token, fields)`` builds the same named tuple without the Python-level
+# ``Token.__new__`` frame: a message has dozens of tokens.
+_new = tuple.__new__
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with their spans."""
+    pattern = _TOKEN if "/" in text or "www." in text else _TOKEN_NO_URL
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(text):
+    append = tokens.append
+    known = _NORMS.get  # the cache read inline: a call per word costs more than the look-up
+    for match in pattern.finditer(text):
         kind = match.lastgroup
-        raw = match.group()
-        start, end = match.span()
+        start, end = match.span(kind or 0)
+        raw = text[start:end]
         if kind == "word":
-            norm, caps = _norm_word(raw)
-            tokens.append(Token(TokenType.WORD, norm, start, end, caps))
+            norm, caps = known(raw) or _norm_word(raw)
+            append(_new(Token, (_WORD, norm, start, end, caps)))
         elif kind == "number":
-            tokens.append(Token(TokenType.NUMBER, raw, start, end))
+            append(_new(Token, (_NUMBER_TYPE, raw, start, end, False)))
         elif kind == "emoji":
-            tokens.append(Token(TokenType.EMOJI, raw, start, end))
+            append(_new(Token, (_EMOJI_TYPE, raw, start, end, False)))
         elif kind == "punct":
-            tokens.append(Token(TokenType.PUNCT, raw[0] if raw[0] in "?!" else "…", start, end))
+            append(_new(Token, (_PUNCT_TYPE, raw[0] if raw[0] in "?!" else "…", start, end, False)))
         else:
-            tokens.append(Token(TokenType(kind or "punct"), raw.lower(), start, end))
+            append(_new(Token, (_OTHER_TYPES[str(kind)], raw.lower(), start, end, False)))
     return tokens
 
 

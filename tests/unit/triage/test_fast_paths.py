@@ -1,0 +1,209 @@
+"""The fast paths of triage give what the plain algorithms they replaced give, to the bit.
+
+Each test keeps the straightforward version (as triage had it) as the reference and compares
+on made-up and random inputs: tokens and their spans, lexicon hits and their order, the
+per-class evidence weights, the evidence picked, rounding, and the stacked weight rows.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from otklik.triage import classify, lexicon
+from otklik.triage import model as models
+from otklik.triage.result import Evidence, Span
+from otklik.triage.text import TokenType, _norm_word, tokenize
+
+# The token pattern as one regular expression, tried at every position (the reference).
+_PLAIN_TOKEN = re.compile(
+    r"""
+    (?P<url>(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|ru|pl|net|org|io|me|ly|ua|xyz|info|shop|link|site)/\S*)
+    |(?P<handle>@[\w.]+)
+    |(?P<hashtag>\#\w+)
+    |(?P<number>[#№]?\d[\d\s.,:/-]*\d|[#№]?\d)
+    |(?P<word>[^\W\d_](?:[\w'’*]|-(?=\w))*)
+    |(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+|[:;]-?[()DPp]+|\){2,}|\({2,}|xD+|XD+)
+    |(?P<punct>[?!]+|\.{3}|…)
+    """,
+    re.VERBOSE,
+)
+
+
+def _plain_tokens(text: str) -> list[tuple[str, str, int, int, bool]]:
+    out = []
+    for match in _PLAIN_TOKEN.finditer(text):
+        kind, raw = match.lastgroup or "punct", match.group()
+        if kind == "word":
+            norm, caps = _norm_word(raw)
+        elif kind in ("number", "emoji"):
+            norm, caps = raw, False
+        elif kind == "punct":
+            norm, caps = (raw[0] if raw[0] in "?!" else "…"), False
+        else:
+            norm, caps = raw.lower(), False
+        out.append((kind, norm, match.start(), match.end(), caps))
+    return out
+
+
+_PIECES = [*"aZжЁłq xXD-'’*@#№019/.,:;()?!…_\t\n", "😡", "👍", "\u200d", "www.", "http://", ".com/", "  ", "ąę", ":-)", "))", "Ї"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "Заказ не пришёл, где он??? 😡",
+        "see shop.ru/x and www.a.b and https://t.co/x ok",
+        "#123 №45 1 200,50 12:00 - 14:00",
+        "xD :-) ))) ((( ... … ?!",
+        "бл*ть, кто-то_знает? e-mail -dash- it's",
+        " " * 5000 + ",",  # a long run of spaces before no token stays one pass
+    ],
+)
+def test_tokens_are_those_of_the_plain_pattern(text: str) -> None:
+    assert [(t.type.value, t.norm, t.start, t.end, t.caps) for t in tokenize(text)] == _plain_tokens(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_tokens_of_random_text_are_those_of_the_plain_pattern(text: str) -> None:
+    assert [(t.type.value, t.norm, t.start, t.end, t.caps) for t in tokenize(text)] == _plain_tokens(text)
+
+
+def _plain_match_words(words: list[str], lang: str) -> list[tuple[str, str, int, int]]:
+    """Every entry tried at every word, as lexicon matching was first written."""
+    categories = dict(lexicon.LEXICON[lang])
+    categories.update(lexicon.POLARITY.get(lang, {}))
+    exact: dict[str, list[tuple[list[tuple[str, bool]], str, str]]] = {}
+    prefix: dict[str, list[tuple[list[tuple[str, bool]], str, str]]] = {}
+    for category, patterns in categories.items():
+        for pattern in patterns.split():
+            steps = [lexicon._norm_pattern_token(p, lang) for p in pattern.split("_") if p]
+            (prefix if steps[0][1] else exact).setdefault(steps[0][0], []).append((steps, category, pattern.replace("_", " ")))
+    longest = max(map(len, prefix))
+    found = []
+    for i, word in enumerate(words):
+        candidates = list(exact.get(word, ()))
+        for length in range(min(len(word), longest), 1, -1):
+            candidates.extend(prefix.get(word[:length], ()))
+        for steps, category, pattern in candidates:
+            if i + len(steps) > len(words):
+                continue
+            if all(words[i + k].startswith(t) if p else words[i + k] == t for k, (t, p) in enumerate(steps[1:], start=1)):
+                found.append((category, pattern, i, i + len(steps) - 1))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "pl", "en"])
+def test_lexicon_matches_and_their_order_are_those_of_a_plain_scan(lang: str) -> None:
+    # Words from the lexicon itself (and stems of them), so that phrases and stems meet often.
+    vocabulary = sorted({w.rstrip("*") for ps in lexicon.LEXICON[lang].values() for p in ps.split() for w in p.split("_")})
+    vocabulary = [lexicon._norm_pattern_token(w, lang)[0] for w in vocabulary]
+    vocabulary += [w + "ый" for w in vocabulary[:50]] + ["x", "", "?"]
+    rng = random.Random(lang)
+    for _ in range(300):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(0, 12))]
+        assert lexicon.match_words(words, lang) == _plain_match_words(words, lang)
+
+
+def test_against_others_is_the_one_class_at_a_time_arithmetic() -> None:
+    rng = np.random.default_rng(7)
+    columns = {"kind": slice(0, 6), "sentiment": slice(6, 9), "abusive": slice(9, 10), "urgent": slice(10, 11)}
+    for n in (1, 2, 7, 40, 600):
+        rows = (rng.standard_normal((n, 11)) * rng.choice([1e-3, 1.0, 30.0], size=(n, 11))).astype(np.float32)
+        table = models.against_others(rows, columns)
+        for cols in columns.values():
+            block = rows[:, cols]
+            if block.shape[1] == 1:  # a binary head keeps its weight
+                assert np.array_equal(table[:, cols], block)
+                continue
+            for k in range(block.shape[1]):
+                expected = block[:, k] - (block.sum(axis=1) - block[:, k]) / (block.shape[1] - 1)
+                assert np.array_equal(table[:, cols][:, k], expected)
+
+
+def test_a_texts_rows_are_the_stack_of_its_word_rows_and_feature_rows() -> None:
+    bundle = models.bundle()
+    prepared = classify.prepare("Заказ не пришёл, где он??? 😡 @shop #fail", addressing="direct")
+    words = [w for w, _ in prepared.features.words]
+    text_rows = bundle.text_rows(words, prepared.features.ids)
+    stacked = np.vstack([*(bundle.word_row(w) for w in words), bundle.rows(prepared.features.ids)])
+    assert np.array_equal(text_rows.rows, stacked)
+    assert np.array_equal(text_rows.rows.sum(axis=0), stacked.sum(axis=0))
+    against = models.against_others(stacked, bundle.columns)
+    for column in range(stacked.shape[1]):
+        assert text_rows.against(column) == against[:, column].tolist()
+
+
+def _plain_evidence(scored: classify._Scored, contributions: list[float], top: int) -> list[Evidence]:
+    """Add up per span and global feature, rank every span, keep the strongest that do not overlap."""
+    groups = list(range(scored.words)) + [g + scored.words if g >= 0 else g for g in scored.groups]
+    per_span = [0.0] * len(scored.spans)
+    per_global = [0.0] * len(scored.names)
+    for group, value in zip(groups, contributions, strict=True):
+        if group >= 0:
+            per_span[group] += value
+        else:
+            per_global[-1 - group] += value
+    chosen: list[tuple[Span, float]] = []
+    for index in sorted(range(len(per_span)), key=per_span.__getitem__, reverse=True):
+        value = per_span[index]
+        if value <= 0.05 or len(chosen) >= top:
+            break
+        span = scored.spans[index]
+        if not any(not (span.end <= s.start or span.start >= s.end) for s, _ in chosen):
+            chosen.append((span, value))
+    evidence = [Evidence("x", "r", (span,), value) for span, value in chosen]
+    evidence += [
+        Evidence("x", f"r:{name}", (), value)
+        for name, value in zip(scored.names, per_global, strict=True)
+        if value > 0.3 and name.startswith(("shape:", "len:", "addr:"))
+    ]
+    return evidence
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_evidence_picked_is_that_of_the_plain_ranking(shared: bool) -> None:
+    rng = random.Random(int(shared))
+    for _ in range(300):
+        words = rng.randint(0, 8)
+        feature_spans = rng.randint(0, 8)
+        names = [rng.choice(["shape:?", "len:1-3", "addr:direct", "lang:ru", "first:x"]) for _ in range(rng.randint(0, 4))]
+        groups = list(range(feature_spans)) + [-1 - j for j in range(len(names))]
+        if shared and groups:  # features sharing a span or a global: rows add up
+            groups += [rng.choice(groups) for _ in range(3)]
+        if shared:
+            rng.shuffle(groups)
+        starts = [rng.randint(0, 30) for _ in range(words + feature_spans)]
+        spans = [Span(s, s + rng.randint(1, 6), "t") for s in starts]
+        # Few distinct values, so that ties (kept in text order) happen.
+        values = [rng.choice([0.0, 0.04, 0.06, 0.2, 0.2, 0.31, 0.5, 0.9, -0.3]) for _ in range(words + len(groups))]
+        rows = models.TextRows(bytes(8 * 12 * (words + len(groups))), 12)  # what evidence does not read
+        scored = classify._score_of(rows, words, groups, spans, names)
+        for top in (3, 4):
+            assert classify._evidence_from(scored, values, "x", "r", top=top) == _plain_evidence(scored, values, top)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(min_value=0.0, max_value=1.0) | st.integers(0, 20000).map(lambda k: (k + 0.5) / 10000))
+def test_round4_is_round_to_four_digits(p: float) -> None:
+    assert classify._round4(p) == round(p, 4)
+
+
+def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from otklik.triage import language, text
+
+    monkeypatch.setattr(text, "_NORMS_MAX", len(text._NORMS))
+    monkeypatch.setattr(language, "_SEEN_MAX", len(language._SEEN))
+    before = len(text._NORMS), len(language._SEEN)
+    for i in range(50):
+        language.detect_language(f"słowo{i}xyz nowe{i}abc")
+    assert (len(text._NORMS), len(language._SEEN)) == before
+    assert tokenize("Słowo")[0].type is TokenType.WORD
