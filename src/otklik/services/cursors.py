@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import RowMapping
+
 from otklik.errors import NotFound
 from otklik.services.ports import UowFactory
 
@@ -23,6 +25,11 @@ def load_cursors(source: str, *, uow_factory: UowFactory) -> dict[str, str]:
         row = uow.sources.get(source)
     if row is None:
         raise NotFound(f"unknown source {source!r}")
+    return cursors_of(row)
+
+
+def cursors_of(row: RowMapping) -> dict[str, str]:
+    """The cursors saved in a source's row (empty before its first pass)."""
     saved = (row["config"] or {}).get(KEY)
     return {str(k): str(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
 

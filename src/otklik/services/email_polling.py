@@ -26,6 +26,7 @@ from otklik.channels.email.transport import ImapConnection
 from otklik.domain.items import ItemDraft
 from otklik.errors import NotFound, PlatformUnavailable
 from otklik.services.cursors import KEY as CURSORS
+from otklik.services.cursors import cursors_of
 from otklik.services.poller_base import ChannelPoller, PollPass
 from otklik.services.sources import config_from_row
 
@@ -58,9 +59,7 @@ class EmailPoller(ChannelPoller[EmailChannel]):
             row = uow.sources.get(self.source)
         if row is None:
             raise NotFound(f"unknown source {self.source!r}")
-        saved = (row["config"] or {}).get(CURSORS)
-        cursors = {str(k): str(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
-        return self._build(config_from_row(row)), cursors, row["created_at"]
+        return self._build(config_from_row(row)), cursors_of(row), row["created_at"]
 
     def run_now(self) -> None:
         """Let the next polling pass read at once (``otklik poll --once``, tests)."""
