@@ -8,7 +8,7 @@ committed: a crash in between reads them again, and the unique key stores each o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -34,8 +34,18 @@ def cursors_of(row: RowMapping) -> dict[str, str]:
     return {str(k): str(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
 
 
-def save_cursors(source: str, cursors: Mapping[str, str], *, uow_factory: UowFactory) -> None:
-    """Merge ``cursors`` into the saved ones, leaving every other setting as it is."""
+def save_cursors(
+    source: str,
+    cursors: Mapping[str, str],
+    *,
+    uow_factory: UowFactory,
+    amend: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Merge ``cursors`` into the saved ones, leaving every other setting as it is.
+
+    ``amend`` may change the settings in the same locked update (a poller's log of what it
+    skipped goes with the cursor past it, or not at all).
+    """
     if not cursors:
         return
     with uow_factory() as uow:
@@ -46,5 +56,7 @@ def save_cursors(source: str, cursors: Mapping[str, str], *, uow_factory: UowFac
         config: dict[str, Any] = dict(row["config"] or {})
         saved = config.get(KEY)
         config[KEY] = {**(saved if isinstance(saved, dict) else {}), **cursors}
+        if amend is not None:
+            amend(config)
         uow.sources.update(source, config=config)
         uow.commit()

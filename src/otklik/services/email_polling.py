@@ -25,8 +25,7 @@ from otklik.channels.email import KIND, EmailChannel
 from otklik.channels.email.transport import ImapConnection
 from otklik.domain.items import ItemDraft
 from otklik.errors import NotFound, PlatformUnavailable
-from otklik.services.cursors import KEY as CURSORS
-from otklik.services.cursors import cursors_of
+from otklik.services.cursors import cursors_of, save_cursors
 from otklik.services.poller_base import ChannelPoller, PollPass
 from otklik.services.sources import config_from_row
 
@@ -144,18 +143,16 @@ class EmailPoller(ChannelPoller[EmailChannel]):
         return PollPass(updates=seen, stored=stored, duplicates=duplicates, ignored=ignored, malformed=malformed)
 
     def _save(self, uidvalidity: int, uid: int, skips: list[dict[str, Any]]) -> None:
-        with self._uow_factory() as uow:
-            row = uow.sources.get(self.source, for_update=True)
-            if row is None:
-                raise NotFound(f"unknown source {self.source!r}")
-            config: dict[str, Any] = dict(row["config"] or {})
-            saved = config.get(CURSORS)
-            config[CURSORS] = {**(saved if isinstance(saved, dict) else {}), UIDVALIDITY: str(uidvalidity), LAST_UID: str(uid)}
-            if skips:
-                kept = config.get(SKIPPED)
-                config[SKIPPED] = [*(kept if isinstance(kept, list) else []), *skips][-KEEP_SKIPPED:]
-            uow.sources.update(self.source, config=config)
-            uow.commit()
+        def log_skips(config: dict[str, Any]) -> None:
+            kept = config.get(SKIPPED)
+            config[SKIPPED] = [*(kept if isinstance(kept, list) else []), *skips][-KEEP_SKIPPED:]
+
+        save_cursors(
+            self.source,
+            {UIDVALIDITY: str(uidvalidity), LAST_UID: str(uid)},
+            uow_factory=self._uow_factory,
+            amend=log_skips if skips else None,
+        )
 
     def acknowledge(self) -> None:
         """Nothing to tell the server: the cursor is kept with the source."""
