@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon import Hit
 from otklik.triage.result import Span
 from otklik.triage.text import Token, TokenType, fold
@@ -79,14 +80,11 @@ _crc32 = zlib.crc32
 _new = tuple.__new__
 
 
-@lru_cache(maxsize=8192)
-def _named(name: str) -> int:
-    """:func:`_bucket` of a feature name that recurs from text to text (the shape of the post,
-    lexicon entries, the language): cached."""
-    return _bucket(name)
+# The buckets of feature names that recur from text to text (the shape of the post, lexicon
+# entries, the language).
+_NAMED: BoundedCache[str, int] = BoundedCache(_bucket, 8192)
 
 
-@lru_cache(maxsize=200_000)
 def _word_keys(norm: str) -> tuple[str, bytes, int]:
     """A word's folded form, that as UTF-8, and the CRC-32 of ``b:{folded} ``.
 
@@ -98,6 +96,9 @@ def _word_keys(norm: str) -> tuple[str, bytes, int]:
     return folded, encoded, _crc32(b" ", _crc32(encoded, _crc32(b"b:")))
 
 
+_WORD_KEYS: BoundedCache[str, tuple[str, bytes, int]] = BoundedCache(_word_keys, 200_000)
+
+
 def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit], addressing: str | None = None) -> Features:
     """Features of one text."""
     ids: list[int] = []
@@ -106,7 +107,7 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     names: list[str] = []
 
     def add_global(name: str) -> None:
-        ids.append(_named(name))
+        ids.append(_NAMED[name])
         groups.append(-1 - len(names))
         names.append(name)
 
@@ -116,11 +117,12 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     pair_ids: list[int] = []
     pair_spans: list[Span] = []
     previous_crc = previous_start = -1
+    known, word_keys = _WORD_KEYS.get, _WORD_KEYS  # see BoundedCache: a bound get, the subscript on a miss
     question_marks = exclamations = caps = 0
     emoji_pos = emoji_neg = 0
     for kind, norm, start, end, upper in tokens:  # unpacked: cheaper than the fields by name
         if kind is _WORD:
-            folded, encoded, crc = _word_keys(norm)
+            folded, encoded, crc = known(norm) or word_keys[norm]
             words.append((folded, _new(Span, (start, end, text[start:end]))))
             if previous_start >= 0:
                 pair_ids.append(_crc32(encoded, previous_crc) & _MASK)
@@ -138,7 +140,7 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
             neg = not _NEGATIVE_EMOJI.isdisjoint(raw) or "(" in raw
             emoji_pos += pos
             emoji_neg += neg
-            ids.append(_named("emoji:+" if pos else "emoji:-" if neg else "emoji:?"))
+            ids.append(_NAMED["emoji:+" if pos else "emoji:-" if neg else "emoji:?"])
             groups.append(len(spans))
             spans.append(_new(Span, (start, end, raw)))
         elif kind is _URL:
@@ -167,8 +169,8 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
         category = hit.category
         categories.add(category)
         at = len(spans)
-        ids.append(_named(f"lex:{category}"))
-        ids.append(_named(f"lex:{lang}:{hit.pattern}"))
+        ids.append(_NAMED[f"lex:{category}"])
+        ids.append(_NAMED[f"lex:{lang}:{hit.pattern}"])
         groups.append(at)
         groups.append(at + 1)
         spans.append(span)

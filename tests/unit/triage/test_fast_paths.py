@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from otklik.triage import classify, features, lexicon
 from otklik.triage import model as models
+from otklik.triage.cache import BoundedCache
 from otklik.triage.result import Evidence, Span
 from otklik.triage.text import Token, TokenType, _norm_word, fold, tokenize
 
@@ -201,12 +203,14 @@ def test_round4_is_round_to_four_digits(p: float) -> None:
 def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from otklik.triage import language, text
 
-    monkeypatch.setattr(text, "_NORMS_MAX", len(text._NORMS))
-    monkeypatch.setattr(language, "_SEEN_MAX", len(language._SEEN))
-    before = len(text._NORMS), len(language._SEEN)
+    bundle = models.bundle()
+    caches: list[BoundedCache[str, Any]] = [text._NORMS, language._SEEN, features._WORD_KEYS, lexicon._compiled("pl").first, bundle._words]
+    for cache in caches:
+        monkeypatch.setattr(cache, "limit", len(cache))
+    before = [len(cache) for cache in caches]
     for i in range(50):
-        language.detect_language(f"słowo{i}xyz nowe{i}abc")
-    assert (len(text._NORMS), len(language._SEEN)) == before
+        classify.analyse(f"słowo{i}xyz nowe{i}abc", language="pl" if i % 2 else None)
+    assert [len(cache) for cache in caches] == before
     assert tokenize("Słowo")[0].type is TokenType.WORD
 
 
