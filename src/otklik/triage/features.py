@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon import Hit
 from otklik.triage.result import Span
 from otklik.triage.text import Token, TokenType, fold
@@ -68,6 +69,36 @@ def word_ids(word: str) -> tuple[int, ...]:
     return tuple(ids)
 
 
+# Bound once: on Python 3.11 ``TokenType.WORD`` goes through the enum metaclass's hook and
+# costs several times a plain name.
+_WORD, _PUNCT, _EMOJI = TokenType.WORD, TokenType.PUNCT, TokenType.EMOJI
+_URL, _HANDLE, _HASHTAG, _NUMBER = TokenType.URL, TokenType.HANDLE, TokenType.HASHTAG, TokenType.NUMBER
+_MASK = BUCKETS - 1
+_crc32 = zlib.crc32
+# ``tuple.__new__(Span, fields)`` builds the same named tuple without the Python-level
+# ``Span.__new__`` frame: a text has a span per word and per word pair.
+_new = tuple.__new__
+
+
+# The buckets of feature names that recur from text to text (the shape of the post, lexicon
+# entries, the language).
+_NAMED: BoundedCache[str, int] = BoundedCache(_bucket, 8192)
+
+
+def _word_keys(norm: str) -> tuple[str, bytes, int]:
+    """A word's folded form, that as UTF-8, and the CRC-32 of ``b:{folded} ``.
+
+    A word pair's feature name is ``b:{first} {second}``; CRC-32 carries on from a prefix's
+    value, so its bucket is ``crc32(second, prefix of first)``: no string is built per pair.
+    """
+    folded = fold(norm)
+    encoded = folded.encode()
+    return folded, encoded, _crc32(b" ", _crc32(encoded, _crc32(b"b:")))
+
+
+_WORD_KEYS: BoundedCache[str, tuple[str, bytes, int]] = BoundedCache(_word_keys, 200_000)
+
+
 def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit], addressing: str | None = None) -> Features:
     """Features of one text."""
     ids: list[int] = []
@@ -76,60 +107,79 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     names: list[str] = []
 
     def add_global(name: str) -> None:
-        ids.append(_bucket(name))
+        ids.append(_NAMED[name])
         groups.append(-1 - len(names))
         names.append(name)
 
-    def add_span(name: str, span: Span) -> None:
-        ids.append(_bucket(name))
-        groups.append(len(spans))
-        spans.append(span)
-
-    words: list[tuple[str, Token]] = []
+    # One pass over the tokens. Word pairs are collected aside and go after the emoji, as
+    # they did when made in a second pass over the words (the order of ids is that of rows).
+    words: list[tuple[str, Span]] = []
+    pair_ids: list[int] = []
+    pair_spans: list[Span] = []
+    previous_crc = previous_start = -1
+    known, word_keys = _WORD_KEYS.get, _WORD_KEYS  # see BoundedCache: a bound get, the subscript on a miss
     question_marks = exclamations = caps = 0
     emoji_pos = emoji_neg = 0
-    for token in tokens:
-        if token.type is TokenType.WORD:
-            words.append((fold(token.norm), token))
-            caps += token.caps
-        elif token.type is TokenType.PUNCT:
-            if token.norm == "?":
+    for kind, norm, start, end, upper in tokens:  # unpacked: cheaper than the fields by name
+        if kind is _WORD:
+            folded, encoded, crc = known(norm) or word_keys[norm]
+            words.append((folded, _new(Span, (start, end, text[start:end]))))
+            if previous_start >= 0:
+                pair_ids.append(_crc32(encoded, previous_crc) & _MASK)
+                pair_spans.append(_new(Span, (previous_start, end, text[previous_start:end])))
+            previous_crc, previous_start = crc, start
+            caps += upper
+        elif kind is _PUNCT:
+            if norm == "?":
                 question_marks += 1
-            elif token.norm == "!":
+            elif norm == "!":
                 exclamations += 1
-        elif token.type is TokenType.EMOJI:
-            raw = text[token.start : token.end]
-            pos = any(c in _POSITIVE_EMOJI for c in raw) or (raw[-1:] in (")", "D") and ":(" not in raw)
-            neg = any(c in _NEGATIVE_EMOJI for c in raw) or "(" in raw
+        elif kind is _EMOJI:
+            raw = text[start:end]
+            pos = not _POSITIVE_EMOJI.isdisjoint(raw) or (raw[-1:] in (")", "D") and ":(" not in raw)
+            neg = not _NEGATIVE_EMOJI.isdisjoint(raw) or "(" in raw
             emoji_pos += pos
             emoji_neg += neg
-            add_span("emoji:+" if pos else "emoji:-" if neg else "emoji:?", Span(token.start, token.end, raw))
-        elif token.type is TokenType.URL:
+            ids.append(_NAMED["emoji:+" if pos else "emoji:-" if neg else "emoji:?"])
+            groups.append(len(spans))
+            spans.append(_new(Span, (start, end, raw)))
+        elif kind is _URL:
             add_global("shape:url")
-        elif token.type is TokenType.HANDLE:
+        elif kind is _HANDLE:
             add_global("shape:handle")
-        elif token.type is TokenType.HASHTAG:
+        elif kind is _HASHTAG:
             add_global("shape:hashtag")
-        elif token.type is TokenType.NUMBER:
+        elif kind is _NUMBER:
             add_global("shape:number")
-            if len(token.norm) >= 5 or token.norm[:1] in "#№":
+            if len(norm) >= 5 or norm[:1] in "#№":
                 add_global("shape:reference")
 
-    word_spans = [(word, Span(token.start, token.end, text[token.start : token.end])) for word, token in words]
-    for i, (word, token) in enumerate(words):
-        if i + 1 < len(words):
-            nxt, ntoken = words[i + 1]
-            add_span(f"b:{word} {nxt}", Span(token.start, ntoken.end, text[token.start : ntoken.end]))
-    if words:
-        add_global(f"first:{words[0][0]}")
+    if pair_ids:
+        groups.extend(range(len(spans), len(spans) + len(pair_ids)))
+        ids.extend(pair_ids)
+        spans.extend(pair_spans)
+    if words:  # not through the cache: a text's first word is any word
+        name = f"first:{words[0][0]}"
+        ids.append(_bucket(name))
+        groups.append(-1 - len(names))
+        names.append(name)
+    categories: set[str] = set()
     for hit in hits:
-        add_span(f"lex:{hit.category}", hit.span)
-        add_span(f"lex:{lang}:{hit.pattern}", hit.span)
-    categories = {hit.category for hit in hits}
-    if "negation" in categories and ("praise" in categories or "thanks" in categories):
-        add_global("lex:negated_positive")
-    if ("thanks" in categories or "praise" in categories) and ("failure" in categories or "criticism" in categories):
-        add_global("lex:mixed")
+        span = hit.span
+        category = hit.category
+        categories.add(category)
+        at = len(spans)
+        ids.append(_NAMED[f"lex:{category}"])
+        ids.append(_NAMED[f"lex:{lang}:{hit.pattern}"])
+        groups.append(at)
+        groups.append(at + 1)
+        spans.append(span)
+        spans.append(span)
+    if categories:
+        if "negation" in categories and ("praise" in categories or "thanks" in categories):
+            add_global("lex:negated_positive")
+        if ("thanks" in categories or "praise" in categories) and ("failure" in categories or "criticism" in categories):
+            add_global("lex:mixed")
     if question_marks:
         add_global("shape:?")
         if question_marks > 1:
@@ -140,15 +190,16 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
             add_global("shape:!!!")
     if caps >= 2:
         add_global("shape:caps")
-    if emoji_pos and not words:
-        add_global("shape:emoji_only+")
-    if emoji_neg and not words:
-        add_global("shape:emoji_only-")
-    if not words and not emoji_pos and not emoji_neg:
-        add_global("shape:no_words")
     n = len(words)
+    if not n:
+        if emoji_pos:
+            add_global("shape:emoji_only+")
+        if emoji_neg:
+            add_global("shape:emoji_only-")
+        if not emoji_pos and not emoji_neg:
+            add_global("shape:no_words")
     add_global("len:1-3" if n <= 3 else "len:4-10" if n <= 10 else "len:11-30" if n <= 30 else "len:31+")
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return Features(word_spans, ids, groups, spans, names)
+    return Features(words, ids, groups, spans, names)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from otklik.triage.cache import BoundedCache
 from otklik.triage.result import LANGUAGES, OTHER, Evidence, Span
 from otklik.triage.text import Token, TokenType, fold, tokenize
 
@@ -469,23 +470,10 @@ class _Fallback:
 
 
 _Votes = tuple[bool, tuple[tuple[str, float], ...]]
-# Words seen and how they vote (words repeat); filled up to a bound, then only computed.
-_SEEN: dict[str, _Votes] = {}
-_SEEN_MAX = 200_000
-
-
-def _word_votes(word: str) -> _Votes:
-    """Whether a word is Cyrillic, and which languages it votes for (cached: words repeat)."""
-    found = _SEEN.get(word)
-    if found is None:
-        found = _votes(word)
-        # A plain dict without a lock is safe: threads at worst compute a word twice.
-        if len(_SEEN) < _SEEN_MAX:
-            _SEEN[word] = found
-    return found
 
 
 def _votes(word: str) -> _Votes:
+    """Whether a word is Cyrillic, and which languages it votes for."""
     votes: list[tuple[str, float]] = []
     if _is_cyrillic(word):
         letters = set(word)
@@ -502,6 +490,10 @@ def _votes(word: str) -> _Votes:
     if word in _RU_LATIN:
         votes.append(("ru_latin", 1.0))
     return False, tuple(votes)
+
+
+# Words seen and how they vote.
+_SEEN: BoundedCache[str, _Votes] = BoundedCache(_votes, 200_000)
 
 
 def detect_language(text: str, *, hint: str | None = None) -> str:
@@ -522,11 +514,11 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
     # The tokens that voted for each language; spans are made only for the winner's.
     voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
     cyrillic = latin = 0
-    known = _SEEN.get  # the cache read inline: a call per word costs more than the look-up
+    known, seen = _SEEN.get, _SEEN  # see BoundedCache: a bound get, the subscript on a miss
     for token in tokens:
         if token.type is not _WORD:
             continue
-        is_cyrillic, votes = known(token.norm) or _word_votes(token.norm)
+        is_cyrillic, votes = known(token.norm) or seen[token.norm]
         if is_cyrillic:
             cyrillic += 1
         else:

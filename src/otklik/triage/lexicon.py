@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon_data import LEXICON
 from otklik.triage.lexicon_polarity import POLARITY
 from otklik.triage.result import Span
@@ -82,27 +83,25 @@ _Match = tuple[str, str, int, int, _Order]  # category, pattern, first, last, or
 _FIRST_CACHE = 50_000
 
 
-@dataclass(frozen=True, eq=False)
 class _Compiled:
-    root: _Node
-    # word → the nodes its first step reaches, filled on first sight (see ``first``)
-    seen: dict[str, tuple[_Node, ...]] = field(default_factory=dict, repr=False)
+    """A language's lexicon as a trie, and the nodes each word seen starts from."""
 
-    def first(self, word: str) -> tuple[_Node, ...]:
+    __slots__ = ("first", "root")
+
+    def __init__(self, root: _Node) -> None:
+        self.root = root
+        # word → the nodes its first step reaches (see ``_first``)
+        self.first: BoundedCache[str, tuple[_Node, ...]] = BoundedCache(self._first, _FIRST_CACHE)
+
+    def _first(self, word: str) -> tuple[_Node, ...]:
         """The nodes a text's word can start from: its exact entry, then stems longest first.
 
         A pattern's first stem must have two letters at least (``x*`` starts nothing).
         """
-        found = self.seen.get(word)
-        if found is None:
-            nodes = [self.root.exact[word]] if word in self.root.exact else []
-            stems = self.root.stems
-            nodes.extend(stems[word[:n]] for n in self.root.lengths if 2 <= n <= len(word) and word[:n] in stems)
-            found = tuple(nodes)
-            # A plain dict read without a lock is safe: threads at worst compute a word twice.
-            if len(self.seen) < _FIRST_CACHE:
-                self.seen[word] = found
-        return found
+        nodes = [self.root.exact[word]] if word in self.root.exact else []
+        stems = self.root.stems
+        nodes.extend(stems[word[:n]] for n in self.root.lengths if 2 <= n <= len(word) and word[:n] in stems)
+        return tuple(nodes)
 
 
 @lru_cache(maxsize=8)
@@ -186,12 +185,13 @@ def to_cyrillic(word: str) -> str:
 
 def _matches(words: Sequence[str], lang: str) -> list[_Match]:
     table = _compiled(lang if lang in LEXICON else "en")
-    known = table.seen.get  # the cache read inline: most words are seen already and start nothing
+    first = table.first
+    known = first.get  # see BoundedCache: a bound get, the subscript on a miss (most words start nothing: ())
     found: list[_Match] = []
     for i, word in enumerate(words):
         nodes = known(word)
         if nodes is None:
-            nodes = table.first(word)
+            nodes = first[word]
         for node in nodes:
             node.walk(words, i, i, found)
     return found

@@ -16,6 +16,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from otklik.triage.cache import BoundedCache
 from otklik.triage.features import BUCKETS, word_ids
 
 MODELS_DIR = Path(str(resources.files("otklik.triage") / "models"))
@@ -105,7 +106,10 @@ class Bundle:
     # A word's features always add up to the same row: summed once, then looked up. Kept as
     # bytes (the row, then its ``against_others``) so that a text's rows are one
     # ``bytes.join`` rather than a stack of small arrays.
-    _words: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _words: BoundedCache[str, bytes] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", BoundedCache(self._word, _WORD_CACHE))  # frozen: set once here
 
     def rows(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """The weight rows of a text's features, every head's columns."""
@@ -114,16 +118,11 @@ class Bundle:
 
     def word_row(self, word: str) -> npt.NDArray[np.float32]:
         """The summed weight row of a word's features (see :func:`features.word_ids`)."""
-        return np.frombuffer(self._word(word), dtype=np.float32)[: self.bias.shape[0]]
+        return np.frombuffer(self._words[word], dtype=np.float32)[: self.bias.shape[0]]
 
     def _word(self, word: str) -> bytes:
-        both = self._words.get(word)
-        if both is None:
-            row = self.weights[np.asarray(word_ids(word), dtype=np.intp)].sum(axis=0)
-            both = row.tobytes() + against_others(row[None, :], self.columns).tobytes()
-            # No lock: a dict read or write is atomic, and two threads at worst sum a word twice.
-            if len(self._words) < _WORD_CACHE:
-                self._words[word] = both
+        row = self.weights[np.asarray(word_ids(word), dtype=np.intp)].sum(axis=0)
+        both: bytes = row.tobytes() + against_others(row[None, :], self.columns).tobytes()
         return both
 
     def text_rows(self, words: Sequence[str], ids: Sequence[int]) -> TextRows:
@@ -133,7 +132,8 @@ class Bundle:
         Built with one ``bytes.join`` instead of a NumPy call per word.
         """
         cached = self._words
-        parts = [cached.get(word) or self._word(word) for word in words]
+        known = cached.get  # see BoundedCache: a bound get, the subscript on a miss
+        parts = [known(word) or cached[word] for word in words]
         if ids:
             parts.append(self.table[np.asarray(ids, dtype=np.intp)].tobytes())
         return TextRows(b"".join(parts), self.bias.shape[0])

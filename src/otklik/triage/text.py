@@ -12,6 +12,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
+from otklik.triage.cache import BoundedCache
+
 
 class TokenType(StrEnum):
     """What a token is."""
@@ -62,22 +64,16 @@ _TOKEN_NO_URL = re.compile(_SPACES + "(?:" + "|".join((_WORD_RE, _HANDLE, _HASHT
 _REPEATS = re.compile(r"(\w)\1{2,}")
 
 
-# Words as written → (normal form, in capitals); filled up to a bound (words repeat).
-_NORMS: dict[str, tuple[str, bool]] = {}
-_NORMS_MAX = 200_000
-
-
 def _norm_word(raw: str) -> tuple[str, bool]:
-    found = _NORMS.get(raw)
-    if found is None:
-        word = raw.lower().replace("ё", "е").replace("’", "'")
-        # "сколькоооо", "plssss", "nooooo": three or more of a letter become one.
-        caps = len(raw) >= 3 and raw.isupper()
-        found = _REPEATS.sub(r"\1", word), caps
-        # A plain dict without a lock is safe: threads at worst normalise a word twice.
-        if len(_NORMS) < _NORMS_MAX:
-            _NORMS[raw] = found
-    return found
+    """A word's normal form, and whether it is written in capitals."""
+    word = raw.lower().replace("ё", "е").replace("’", "'")
+    # "сколькоооо", "plssss", "nooooo": three or more of a letter become one.
+    caps = len(raw) >= 3 and raw.isupper()
+    return _REPEATS.sub(r"\1", word), caps
+
+
+# Words as written → (normal form, in capitals).
+_NORMS: BoundedCache[str, tuple[str, bool]] = BoundedCache(_norm_word, 200_000)
 
 
 # Enum members bound once: on Python 3.11 ``TokenType.WORD`` goes through the enum
@@ -97,13 +93,13 @@ def tokenize(text: str) -> list[Token]:
     pattern = _TOKEN if "/" in text or "www." in text else _TOKEN_NO_URL
     tokens: list[Token] = []
     append = tokens.append
-    known = _NORMS.get  # the cache read inline: a call per word costs more than the look-up
+    known, norms = _NORMS.get, _NORMS  # see BoundedCache: a bound get, the subscript on a miss
     for match in pattern.finditer(text):
         kind = match.lastgroup
         start, end = match.span(kind or 0)
         raw = text[start:end]
         if kind == "word":
-            norm, caps = known(raw) or _norm_word(raw)
+            norm, caps = known(raw) or norms[raw]
             append(_new(Token, (_WORD, norm, start, end, caps)))
         elif kind == "number":
             append(_new(Token, (_NUMBER_TYPE, raw, start, end, False)))

@@ -2,23 +2,26 @@
 
 Each test keeps the straightforward version (as triage had it) as the reference and compares
 on made-up and random inputs: tokens and their spans, lexicon hits and their order, the
-per-class evidence weights, the evidence picked, rounding, and the stacked weight rows.
+per-class evidence weights, the evidence picked, rounding, the stacked weight rows, and the
+model features of a text.
 """
 
 from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from otklik.triage import classify, lexicon
+from otklik.triage import classify, features, lexicon
 from otklik.triage import model as models
+from otklik.triage.cache import BoundedCache
 from otklik.triage.result import Evidence, Span
-from otklik.triage.text import TokenType, _norm_word, tokenize
+from otklik.triage.text import Token, TokenType, _norm_word, fold, tokenize
 
 # The token pattern as one regular expression, tried at every position (the reference).
 _PLAIN_TOKEN = re.compile(
@@ -200,10 +203,141 @@ def test_round4_is_round_to_four_digits(p: float) -> None:
 def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from otklik.triage import language, text
 
-    monkeypatch.setattr(text, "_NORMS_MAX", len(text._NORMS))
-    monkeypatch.setattr(language, "_SEEN_MAX", len(language._SEEN))
-    before = len(text._NORMS), len(language._SEEN)
+    bundle = models.bundle()
+    caches: list[BoundedCache[str, Any]] = [text._NORMS, language._SEEN, features._WORD_KEYS, lexicon._compiled("pl").first, bundle._words]
+    for cache in caches:
+        monkeypatch.setattr(cache, "limit", len(cache))
+    before = [len(cache) for cache in caches]
     for i in range(50):
-        language.detect_language(f"słowo{i}xyz nowe{i}abc")
-    assert (len(text._NORMS), len(language._SEEN)) == before
+        classify.analyse(f"słowo{i}xyz nowe{i}abc", language="pl" if i % 2 else None)
+    assert [len(cache) for cache in caches] == before
     assert tokenize("Słowo")[0].type is TokenType.WORD
+
+
+def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexicon.Hit], addressing: str | None) -> features.Features:
+    """Features as extract first made them: a feature at a time, word pairs in a second pass."""
+    ids: list[int] = []
+    groups: list[int] = []
+    spans: list[Span] = []
+    names: list[str] = []
+
+    def add_global(name: str) -> None:
+        ids.append(features._bucket(name))
+        groups.append(-1 - len(names))
+        names.append(name)
+
+    def add_span(name: str, span: Span) -> None:
+        ids.append(features._bucket(name))
+        groups.append(len(spans))
+        spans.append(span)
+
+    words: list[tuple[str, Token]] = []
+    question_marks = exclamations = caps = 0
+    emoji_pos = emoji_neg = 0
+    for token in tokens:
+        if token.type is TokenType.WORD:
+            words.append((fold(token.norm), token))
+            caps += token.caps
+        elif token.type is TokenType.PUNCT:
+            if token.norm == "?":
+                question_marks += 1
+            elif token.norm == "!":
+                exclamations += 1
+        elif token.type is TokenType.EMOJI:
+            raw = text[token.start : token.end]
+            pos = any(c in features._POSITIVE_EMOJI for c in raw) or (raw[-1:] in (")", "D") and ":(" not in raw)
+            neg = any(c in features._NEGATIVE_EMOJI for c in raw) or "(" in raw
+            emoji_pos += pos
+            emoji_neg += neg
+            add_span("emoji:+" if pos else "emoji:-" if neg else "emoji:?", Span(token.start, token.end, raw))
+        elif token.type is TokenType.URL:
+            add_global("shape:url")
+        elif token.type is TokenType.HANDLE:
+            add_global("shape:handle")
+        elif token.type is TokenType.HASHTAG:
+            add_global("shape:hashtag")
+        elif token.type is TokenType.NUMBER:
+            add_global("shape:number")
+            if len(token.norm) >= 5 or token.norm[:1] in "#№":
+                add_global("shape:reference")
+
+    word_spans = [(word, Span(token.start, token.end, text[token.start : token.end])) for word, token in words]
+    for i, (word, token) in enumerate(words):
+        if i + 1 < len(words):
+            nxt, ntoken = words[i + 1]
+            add_span(f"b:{word} {nxt}", Span(token.start, ntoken.end, text[token.start : ntoken.end]))
+    if words:
+        add_global(f"first:{words[0][0]}")
+    for hit in hits:
+        add_span(f"lex:{hit.category}", hit.span)
+        add_span(f"lex:{lang}:{hit.pattern}", hit.span)
+    categories = {hit.category for hit in hits}
+    if "negation" in categories and ("praise" in categories or "thanks" in categories):
+        add_global("lex:negated_positive")
+    if ("thanks" in categories or "praise" in categories) and ("failure" in categories or "criticism" in categories):
+        add_global("lex:mixed")
+    if question_marks:
+        add_global("shape:?")
+        if question_marks > 1:
+            add_global("shape:??")
+    if exclamations:
+        add_global("shape:!")
+        if exclamations > 2:
+            add_global("shape:!!!")
+    if caps >= 2:
+        add_global("shape:caps")
+    if emoji_pos and not words:
+        add_global("shape:emoji_only+")
+    if emoji_neg and not words:
+        add_global("shape:emoji_only-")
+    if not words and not emoji_pos and not emoji_neg:
+        add_global("shape:no_words")
+    n = len(words)
+    add_global("len:1-3" if n <= 3 else "len:4-10" if n <= 10 else "len:11-30" if n <= 30 else "len:31+")
+    if addressing:
+        add_global(f"addr:{addressing}")
+    add_global(f"lang:{lang}")
+    return features.Features(word_spans, ids, groups, spans, names)
+
+
+def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
+    tokens = tokenize(text)
+    hits = lexicon.find(tokens, text, lang)
+    fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
+    plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
+    assert fast == plain
+    assert all(type(span) is Span for _, span in fast.words)
+    assert all(type(span) is Span for span in fast.spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😡",
+        ":-) ))",
+        "👍 :(",
+        "Заказ не пришёл, где он??? 😡 @shop #fail 12345 №7",
+        "НЕ РАБОТАЕТ ВООБЩЕ!!! уже третий день, спасибо за такой сервис 🙄",
+        "nie działa, nie dziala, dzięki za nic!!",
+        "thanks, not great: the app crashed again https://x.io/a 👏",
+    ],
+)
+@pytest.mark.parametrize("lang", ["ru", "pl", "en", "uk", "other"])
+def test_features_are_those_of_the_plain_extraction(text: str, lang: str) -> None:
+    _assert_same_features(text, lang, "direct")
+    _assert_same_features(text, lang, None)
+
+
+# Lexicon words next to the token pieces, so that hits (and their mixed categories) happen.
+_FEATURE_PIECES = [*_PIECES, " не ", " работает ", " спасибо ", " nie ", " dzięki ", " thanks ", " not ", " great ", "😍", "🙄", "Ё"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_FEATURE_PIECES), max_size=30).map("".join),
+    st.sampled_from(["ru", "pl", "en", "uk", "other"]),
+    st.sampled_from([None, "", "direct", "dm"]),
+)
+def test_features_of_random_text_are_those_of_the_plain_extraction(text: str, lang: str, addressing: str | None) -> None:
+    _assert_same_features(text, lang, addressing)
