@@ -11,7 +11,6 @@ and the answer comes after the commit, so the platform redelivers whatever was n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +44,7 @@ async def accept_generic(source: str, headers: Mapping[str, str], body: bytes, s
     parsed = generic.parse(source, body, max_items=services.settings.max_batch_items)
     outcomes = []
     if parsed.drafts:
-        outcomes = await asyncio.wrap_future(services.writer.submit([d for _, d in parsed.drafts]))
+        outcomes = await services.writer.store([d for _, d in parsed.drafts])
     if not parsed.is_batch:
         single = outcomes[0]
         status = "duplicate" if single.duplicate else "stored"
@@ -195,7 +194,7 @@ async def accept_channel(kind: str, source: str, headers: Mapping[str, str], bod
     drafts = channel.parse(body)
     if not drafts:
         return 200, {"status": "ignored"}
-    outcomes = await asyncio.wrap_future(services.writer.submit(drafts))
+    outcomes = await services.writer.store(drafts)
     results = [
         {
             "status": "duplicate" if o.duplicate else "stored",
@@ -306,7 +305,7 @@ async def accept_vk(source: str, headers: Mapping[str, str], body: bytes, servic
         return channel.confirmation()
     parsed = channel.parse_event(event)
     if parsed.draft is not None:
-        await asyncio.wrap_future(services.writer.submit([parsed.draft]))
+        await services.writer.store([parsed.draft])
     return "ok"
 
 
