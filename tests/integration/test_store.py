@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, select
 from sqlalchemy.dialects import sqlite
 
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows, select_by_keys, sqlite_utc_text, sqlite_utc_value
+from otklik.store.bulk import insert_rows, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_value
 from otklik.store.engine import make_engine
+from otklik.store.ids import allocate_ids
 
 
 def test_bulk_insert_stores_the_same_values_as_sqlalchemy(sqlite_url: str) -> None:
@@ -102,3 +103,34 @@ def test_select_by_keys_reads_whole_rows_as_sqlalchemy_does(sqlite_url: str) -> 
     engine.dispose()
     assert fast == typed
     assert [row["data"] for row in fast] == [{"text": "Żółć ✅"}, []]
+
+
+def test_select_in_finds_what_sqlalchemy_finds(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    rows = [
+        {"kind": kind, "actor": actor, "at": at, "data": {}, "conversation_id": None} for kind in ("a", "b", "c") for actor in ("x", "y")
+    ]
+    wanted = [("kind", ["a", "c", "zzz"]), ("actor", ["y"])]
+    with engine.begin() as conn:
+        insert_rows(conn, t.events, rows)
+        fast = select_in(conn, t.events, ["id", "kind", "actor"], wanted)
+        c = t.events.c
+        typed = conn.execute(select(c.id, c.kind, c.actor).where(and_(c.kind.in_(["a", "c", "zzz"]), c.actor.in_(["y"])))).all()
+    engine.dispose()
+    assert sorted(tuple(r) for r in fast) == sorted(tuple(r) for r in typed)
+    assert [(kind, actor) for _, kind, actor in sorted(fast)] == [("a", "y"), ("c", "y")]
+
+
+def test_allocated_ids_follow_the_largest_id(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:
+        assert allocate_ids(conn, t.events, 3) == [1, 2, 3]
+        insert_rows(
+            conn,
+            t.events,
+            [{"id": 41, "kind": "k", "actor": "a", "at": datetime(2026, 1, 1, tzinfo=UTC), "data": {}, "conversation_id": None}],
+        )
+        assert allocate_ids(conn, t.events, 2) == [42, 43]
+        assert allocate_ids(conn, t.events, 0) is None
+    engine.dispose()

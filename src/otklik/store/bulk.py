@@ -171,3 +171,19 @@ def select_by_keys(connection: Connection, table: Table, key: str, values: Colle
                 columns[index] = [None if v is None else convert(v) for v in columns[index]]
         rows.extend(dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True))
     return rows
+
+
+def select_in(
+    connection: Connection, table: Table, columns: Sequence[str], where_in: Sequence[tuple[str, Collection[Any]]]
+) -> Sequence[Sequence[Any]]:
+    """``columns`` of the rows of ``table`` whose every named column holds one of its values, on SQLite.
+
+    Values come back as the driver reads them, unconverted: meant for keys (text, integers).
+    Building and compiling the same query with SQLAlchemy costs more than SQLite's look-up.
+    """
+    if connection.dialect.name != "sqlite":
+        raise ValueError("select_in is the SQLite fast path; use SQLAlchemy's select elsewhere")
+    quote = connection.dialect.identifier_preparer.quote
+    conditions = " AND ".join(f"{quote(name)} IN ({', '.join('?' * len(values))})" for name, values in where_in)
+    sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} WHERE {conditions}"  # noqa: S608 - names from our Table objects
+    return connection.exec_driver_sql(sql, tuple(value for _, values in where_in for value in values)).all()
