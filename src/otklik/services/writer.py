@@ -56,7 +56,7 @@ class IngestWriter:
         self._uow_factory = uow_factory
         self._clock = clock
         self._max_batch = max_batch
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.commits = 0  # how many transactions were committed (for benchmarks)
 
