@@ -11,7 +11,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.dialects import sqlite
 
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_value
+from otklik.store.bulk import insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_value
 from otklik.store.engine import make_engine
 from otklik.store.ids import allocate_ids
 
@@ -34,6 +34,26 @@ def test_bulk_insert_stores_the_same_values_as_sqlalchemy(sqlite_url: str) -> No
     engine.dispose()
     assert raw[0] == raw[1] == ("2026-11-20 09:00:00.000000", '{"reason":"сделано ✅","n":1}')
     assert typed[0] == typed[1] == (datetime(2026, 11, 20, 9, 0, tzinfo=UTC), {"reason": "сделано ✅", "n": 1})
+
+
+@pytest.mark.parametrize("count", [1, 2, 37, 5000])
+def test_bulk_inserts_of_any_size_store_every_row_in_order(sqlite_url: str, count: int) -> None:
+    """Rows go in as multi-row INSERTs of power-of-two sizes, at most SQLite's parameter limit each."""
+    engine = make_engine(sqlite_url)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    rows = [
+        {"kind": "note", "actor": f"agent:{n}", "at": start + timedelta(seconds=n), "data": {"n": n}, "conversation_id": None}
+        for n in range(count)
+    ]
+    with engine.begin() as conn:
+        insert_rows(conn, t.events, rows)
+        insert_tuples(conn, t.events, ("kind", "actor", "at", "data"), [("tuple", r["actor"], r["at"], r["data"]) for r in rows])
+        stored = conn.execute(select(t.events.c.kind, t.events.c.actor, t.events.c.at, t.events.c.data).order_by(t.events.c.id)).all()
+    engine.dispose()
+    expected = [(r["actor"], r["at"], r["data"]) for r in rows]
+    assert [tuple(row[1:]) for row in stored[:count]] == expected
+    assert [tuple(row[1:]) for row in stored[count:]] == expected
+    assert [row.kind for row in stored] == ["note"] * count + ["tuple"] * count
 
 
 def test_naive_datetimes_are_refused(sqlite_url: str) -> None:

@@ -1,9 +1,10 @@
-"""Bulk inserts on SQLite through the driver's ``executemany``.
+"""Bulk inserts, updates and look-ups on SQLite through the driver.
 
 SQLAlchemy's per-row parameter handling costs more than SQLite's own work for the wide rows
 ingest writes. Here values are converted a column at a time (``map`` over one converter, not
-a branch per value), and rows travel to the driver as plain tuples. Every converter writes
-exactly what SQLAlchemy's own bind processor for the column would (tests hold them equal).
+a branch per value), and rows travel to the driver as plain tuples, inserted with multi-row
+``INSERT … VALUES`` statements. Every converter writes exactly what SQLAlchemy's own bind
+processor for the column would (tests hold them equal).
 """
 
 from __future__ import annotations
@@ -41,13 +42,43 @@ def sqlite_utc_value(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text + "+00:00")
 
 
+#: Most parameters one statement takes (SQLite's limit since 3.32).
+MAX_PARAMETERS = 32_766
+
+
 class _Insert:
     def __init__(self, table: Table, columns: tuple[str, ...], dialect: Dialect):
         quote = dialect.identifier_preparer.quote
         self.columns = columns
         # Names come from our own Table objects, quoted by the dialect; values are parameters.
-        self.sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+        self._head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+        self._row = f"({', '.join('?' for _ in columns)})"
+        self._sql: dict[int, str] = {}
         self.converters: list[Converter | None] = [_converter(table, c, dialect) for c in columns]
+        # The largest power of two of rows whose values fit in one statement.
+        self.max_rows = 1 << ((MAX_PARAMETERS // len(columns)).bit_length() - 1)
+
+    def sql(self, rows: int) -> str:
+        """The INSERT of ``rows`` rows."""
+        sql = self._sql.get(rows)
+        if sql is None:
+            sql = self._sql[rows] = self._head + ", ".join([self._row] * rows)
+        return sql
+
+    def execute(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert converted ``rows``: one multi-row INSERT per power-of-two chunk.
+
+        ``executemany`` steps SQLite once per row, and each step lets go of the GIL and takes it
+        back, which costs the writer a wait whenever the event loop holds it meanwhile; a batch of
+        n rows takes log2(n) statements here. Powers of two keep the statements SQLite prepares
+        (and caches per connection) few.
+        """
+        start, total = 0, len(rows)
+        while start < total:
+            size = min(self.max_rows, 1 << ((total - start).bit_length() - 1))
+            chunk = rows[start : start + size]
+            connection.exec_driver_sql(self.sql(size), tuple(value for row in chunk for value in row))
+            start += size
 
 
 def _converter(table: Table, column: str, dialect: Dialect) -> Converter | None:
@@ -73,13 +104,13 @@ def _as_tuples(rows: Sequence[dict[str, Any]], names: Sequence[str], converters:
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) in one ``executemany`` on SQLite."""
+    """Insert ``rows`` (dicts with the same keys) on SQLite, a few multi-row INSERTs for them all."""
     if not rows:
         return
     if connection.dialect.name != "sqlite":
         raise ValueError("insert_rows is the SQLite fast path; use SQLAlchemy's insert elsewhere")
     prepared = _prepared(table, tuple(rows[0]), connection.dialect)
-    connection.exec_driver_sql(prepared.sql, _as_tuples(rows, prepared.columns, prepared.converters))
+    prepared.execute(connection, _as_tuples(rows, prepared.columns, prepared.converters))
 
 
 def insert_tuples(
@@ -90,7 +121,7 @@ def insert_tuples(
     *,
     stored_as_is: frozenset[str] = frozenset(),
 ) -> None:
-    """Insert ``rows`` (values in the order of ``columns``) in one ``executemany`` on SQLite.
+    """Insert ``rows`` (values in the order of ``columns``) on SQLite, a few multi-row INSERTs for them all.
 
     Columns named in ``stored_as_is`` already hold what the database stores (a JSON text, a
     time already formatted) and skip their converter.
@@ -107,7 +138,7 @@ def insert_tuples(
             if convert is not None:
                 transposed[index] = list(map(convert, transposed[index]))
         rows = list(zip(*transposed, strict=True))
-    connection.exec_driver_sql(prepared.sql, rows if isinstance(rows, list) else list(rows))
+    prepared.execute(connection, rows)
 
 
 @lru_cache(maxsize=32)

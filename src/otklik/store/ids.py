@@ -12,8 +12,8 @@ def allocate_ids(connection: Connection, table: Table, count: int) -> list[int] 
     """The next ``count`` ids of ``table`` on SQLite, or None on other databases.
 
     Safe because every SQLite write transaction here starts with ``BEGIN IMMEDIATE``: no
-    other writer can take ids until we commit. It lets a batch insert with one
-    ``executemany`` instead of a RETURNING round per row. Other databases use RETURNING.
+    other writer can take ids until we commit. It lets a batch insert with a few
+    multi-row INSERTs instead of a RETURNING round per row. Other databases use RETURNING.
     """
     if connection.dialect.name != "sqlite" or count == 0:
         return None
