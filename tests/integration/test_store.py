@@ -11,7 +11,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.dialects import sqlite
 
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_value
+from otklik.store.bulk import insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_texts, sqlite_utc_value
 from otklik.store.engine import make_engine
 from otklik.store.ids import allocate_ids
 
@@ -77,6 +77,30 @@ _SQLALCHEMY_UTC = t.items.c.created_at.type.dialect_impl(_SQLITE).bind_processor
 def test_the_bulk_datetime_text_is_what_sqlalchemy_stores(moment: datetime) -> None:
     assert _SQLALCHEMY_UTC is not None
     assert sqlite_utc_text(moment) == _SQLALCHEMY_UTC(moment)
+
+
+@given(
+    st.lists(
+        st.none()
+        | st.datetimes(min_value=_EARLIEST, max_value=_LATEST, timezones=st.just(UTC))
+        | st.datetimes(min_value=_EARLIEST, max_value=_LATEST, timezones=st.timezones()),
+        max_size=20,
+    )
+)
+def test_a_column_of_datetimes_becomes_the_same_texts_as_one_by_one(moments: list[datetime | None]) -> None:
+    assert sqlite_utc_texts(moments) == [sqlite_utc_text(m) for m in moments]
+    assert sqlite_utc_texts(tuple(moments)) == [sqlite_utc_text(m) for m in moments]
+
+
+def test_a_column_of_datetimes_refuses_naive_times_and_takes_subclasses() -> None:
+    class Moment(datetime):
+        pass
+
+    aware = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_utc_texts([aware, datetime(2026, 1, 1)])  # noqa: DTZ001 - the point of the test
+    subclassed = Moment(2026, 11, 20, 9, 0, 0, 5, tzinfo=UTC)
+    assert sqlite_utc_texts([subclassed, None, aware]) == ["2026-11-20 09:00:00.000005", None, "2026-11-20 09:00:00.000000"]
 
 
 def test_the_bulk_datetime_text_refuses_naive_times() -> None:

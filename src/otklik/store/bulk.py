@@ -21,6 +21,8 @@ from sqlalchemy.engine import Dialect
 from otklik.store.tables import UtcDateTime
 
 Converter = Callable[[Any], Any]
+#: Converts a column's values at once (a list in, a list out).
+ColumnConverter = Callable[[Sequence[Any]], list[Any]]
 
 
 def sqlite_utc_text(value: datetime | None) -> str | None:
@@ -35,6 +37,33 @@ def sqlite_utc_text(value: datetime | None) -> str | None:
     # SQLAlchemy's SQLite format is "%Y-%m-%d %H:%M:%S.%f": isoformat writes it in C, and the
     # first 26 characters drop the "+00:00" (years are always four digits).
     return value.isoformat(" ", "microseconds")[:26]
+
+
+def sqlite_utc_texts(values: Sequence[datetime | None]) -> list[str | None]:
+    """:func:`sqlite_utc_text` of each value, a column at a time.
+
+    ``isoformat`` formats each field through ``printf``; orjson writes a whole list of
+    datetimes about ten times cheaper, and its RFC 3339 text (``2026-11-20T09:15:00.000001+00:00``,
+    the fraction left out when it is zero) is cut into SQLite's. Values in other zones, and
+    naive ones (refused), take :func:`sqlite_utc_text`.
+    """
+    if not values:
+        return []
+    try:
+        tokens = orjson.dumps(values).decode()[1:-1].split(",")
+    except TypeError:  # a datetime subclass orjson does not know
+        return [sqlite_utc_text(value) for value in values]
+    texts: list[str | None] = []
+    for value, token in zip(values, tokens, strict=True):
+        if value is None:
+            texts.append(None)
+        elif value.tzinfo is not UTC:
+            texts.append(sqlite_utc_text(value))
+        elif len(token) == 34:  # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" in quotes
+            texts.append(f"{token[1:11]} {token[12:27]}")
+        else:  # "YYYY-MM-DDTHH:MM:SS+00:00": no fraction
+            texts.append(f"{token[1:11]} {token[12:20]}.000000")
+    return texts
 
 
 def sqlite_utc_value(text: str | None) -> datetime | None:
@@ -54,7 +83,7 @@ class _Insert:
         self._head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
         self._row = f"({', '.join('?' for _ in columns)})"
         self._sql: dict[int, str] = {}
-        self.converters: list[Converter | None] = [_converter(table, c, dialect) for c in columns]
+        self.converters: list[ColumnConverter | None] = [_converter(table, c, dialect) for c in columns]
         # The largest power of two of rows whose values fit in one statement.
         self.max_rows = 1 << ((MAX_PARAMETERS // len(columns)).bit_length() - 1)
 
@@ -81,12 +110,15 @@ class _Insert:
             start += size
 
 
-def _converter(table: Table, column: str, dialect: Dialect) -> Converter | None:
+def _converter(table: Table, column: str, dialect: Dialect) -> ColumnConverter | None:
     column_type = table.c[column].type
     if isinstance(column_type, UtcDateTime):
-        return sqlite_utc_text
+        return sqlite_utc_texts
     # dialect_impl: the SQLite type's own processor (e.g. JSON's serializer).
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    return lambda values: list(map(process, values))
 
 
 @lru_cache(maxsize=32)
@@ -94,12 +126,12 @@ def _prepared(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Inse
     return _Insert(table, columns, dialect)
 
 
-def _as_tuples(rows: Sequence[dict[str, Any]], names: Sequence[str], converters: Sequence[Converter | None]) -> list[tuple[Any, ...]]:
+def _as_tuples(rows: Sequence[dict[str, Any]], names: Sequence[str], converters: Sequence[ColumnConverter | None]) -> list[tuple[Any, ...]]:
     """The rows' values in the order of ``names``, converted a column at a time."""
     columns: list[Any] = []
     for name, convert in zip(names, converters, strict=True):
         values = [row[name] for row in rows]
-        columns.append(values if convert is None else list(map(convert, values)))
+        columns.append(values if convert is None else convert(values))
     return list(zip(*columns, strict=True))
 
 
@@ -136,13 +168,13 @@ def insert_tuples(
         transposed: list[Any] = list(zip(*rows, strict=True))
         for index, convert in enumerate(converters):
             if convert is not None:
-                transposed[index] = list(map(convert, transposed[index]))
+                transposed[index] = convert(transposed[index])
         rows = list(zip(*transposed, strict=True))
     prepared.execute(connection, rows)
 
 
 @lru_cache(maxsize=32)
-def _prepared_update(table: Table, key: str, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list[Converter | None]]:
+def _prepared_update(table: Table, key: str, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list[ColumnConverter | None]]:
     quote = dialect.identifier_preparer.quote
     assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
     sql = f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = ?"  # noqa: S608 - names from our Table objects
