@@ -144,8 +144,13 @@ def test_select_by_keys_reads_whole_rows_as_sqlalchemy_does(sqlite_url: str) -> 
         ids = [row.id for row in conn.execute(select(t.events.c.id))]
         fast = select_by_keys(conn, t.events, "id", [*ids, 999])
         typed = [dict(row) for row in conn.execute(select(t.events).order_by(t.events.c.id)).mappings()]
+        some = select_by_keys(conn, t.events, "id", ids, columns=("id", "at", "data"))
+        some_typed = [
+            dict(row) for row in conn.execute(select(t.events.c.id, t.events.c.at, t.events.c.data).order_by(t.events.c.id)).mappings()
+        ]
     engine.dispose()
     assert fast == typed
+    assert some == some_typed
     assert [row["data"] for row in fast] == [{"text": "Żółć ✅"}, []]
 
 

@@ -8,7 +8,7 @@ conversation), which is what lets one writer keep up with many webhook senders.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -118,6 +118,10 @@ def prepare(draft: ItemDraft) -> PreparedItem:
     )
 
 
+#: What a batch reads of a conversation: its domain fields, and whether an SLA clock runs.
+_LOADED_COLUMNS = (*(f.name for f in fields(Conversation)), "clock_kind")
+
+
 class _Batch:
     """The conversations a batch touches, loaded once and written back once."""
 
@@ -165,7 +169,7 @@ class _Batch:
             return
         rows: list[Mapping[Any, Any]] = []
         if self.connection.dialect.name == "sqlite":
-            rows.extend(select_by_keys(self.connection, t.conversations, "id", wanted))
+            rows.extend(select_by_keys(self.connection, t.conversations, "id", wanted, columns=_LOADED_COLUMNS))
         else:
             ids_wanted = sorted(wanted)
             for start in range(0, len(ids_wanted), IN_LIST_MAX):

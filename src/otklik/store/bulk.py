@@ -197,11 +197,13 @@ IN_LIST_MAX = 10_000
 
 
 @lru_cache(maxsize=32)
-def _prepared_select(table: Table, key: str, dialect: Dialect) -> tuple[str, tuple[str, ...], list[Converter | None]]:
+def _prepared_select(
+    table: Table, key: str, dialect: Dialect, names: tuple[str, ...] | None
+) -> tuple[str, tuple[str, ...], list[Converter | None]]:
     quote = dialect.identifier_preparer.quote
-    names = tuple(column.name for column in table.c)
+    names = names or tuple(column.name for column in table.c)
     converters: list[Converter | None] = []
-    for column in table.c:
+    for column in (table.c[name] for name in names):
         if isinstance(column.type, UtcDateTime):
             converters.append(sqlite_utc_value)
         elif isinstance(column.type, JSON):
@@ -212,15 +214,18 @@ def _prepared_select(table: Table, key: str, dialect: Dialect) -> tuple[str, tup
     return sql, names, converters
 
 
-def select_by_keys(connection: Connection, table: Table, key: str, values: Collection[Any]) -> list[dict[str, Any]]:
-    """Whole rows of ``table`` whose ``key`` is one of ``values``, as dicts of typed values, on SQLite.
+def select_by_keys(
+    connection: Connection, table: Table, key: str, values: Collection[Any], *, columns: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of ``table`` whose ``key`` is one of ``values``, as dicts of typed values, on SQLite.
 
-    Reads what SQLAlchemy would (tests hold them equal) without its per-value result
-    processing, which costs more than the query when thousands of wide rows come back.
+    Whole rows, or only ``columns``. Reads what SQLAlchemy would (tests hold them equal)
+    without its per-value result processing, which costs more than the query when thousands
+    of wide rows come back.
     """
     if connection.dialect.name != "sqlite":
         raise ValueError("select_by_keys is the SQLite fast path; use SQLAlchemy's select elsewhere")
-    sql, names, converters = _prepared_select(table, key, connection.dialect)
+    sql, names, converters = _prepared_select(table, key, connection.dialect, columns)
     ordered = sorted(values)
     rows: list[dict[str, Any]] = []
     for start in range(0, len(ordered), IN_LIST_MAX):
@@ -228,11 +233,11 @@ def select_by_keys(connection: Connection, table: Table, key: str, values: Colle
         raw = connection.exec_driver_sql(sql + "(" + ", ".join("?" * len(chunk)) + ")", tuple(chunk)).all()
         if not raw:
             continue
-        columns: list[Any] = list(zip(*raw, strict=True))
+        read: list[Any] = list(zip(*raw, strict=True))
         for index, convert in enumerate(converters):
             if convert is not None:
-                columns[index] = [None if v is None else convert(v) for v in columns[index]]
-        rows.extend(dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True))
+                read[index] = [None if v is None else convert(v) for v in read[index]]
+        rows.extend(dict(zip(names, values, strict=True)) for values in zip(*read, strict=True))
     return rows
 
 
