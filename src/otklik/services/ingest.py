@@ -7,13 +7,13 @@ conversation), which is what lets one writer keep up with many webhook senders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -22,7 +22,7 @@ from otklik.domain.items import ItemDraft, thread_key
 from otklik.domain.sla import SlaConfig
 from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
-from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, sqlite_utc_text, update_rows
+from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, update_rows
 from otklik.store.ids import allocate_ids
 from otklik.store.repositories import ConversationRepository, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
@@ -118,6 +118,10 @@ def prepare(draft: ItemDraft) -> PreparedItem:
     )
 
 
+#: What a batch reads of a conversation: its domain fields, and whether an SLA clock runs.
+_LOADED_COLUMNS = (*(f.name for f in fields(Conversation)), "clock_kind")
+
+
 class _Batch:
     """The conversations a batch touches, loaded once and written back once."""
 
@@ -148,22 +152,24 @@ class _Batch:
         step = IN_LIST_MAX // 4
         for start in range(0, len(ordered), step):
             chunk = ordered[start : start + step]
+            # Only the key columns first: whole rows (and their times) are built just for matches.
+            found: Iterable[Sequence[Any]]
             if self.connection.dialect.name == "sqlite":
                 # SQLite scans the table for a tuple IN; one IN per column uses the unique
                 # index, and the few extra combinations it finds are dropped below.
-                columns = zip(*chunk, strict=True)
-                clause = and_(*(col.in_(sorted(set(values))) for col, values in zip(key_columns[1:], columns, strict=True)))
+                lists = [sorted(set(values)) for values in zip(*chunk, strict=True)]
+                names = [col.name for col in key_columns]
+                found = select_in(self.connection, t.conversations, names, list(zip(names[1:], lists, strict=True)))
             else:
-                clause = tuple_(*key_columns[1:]).in_(chunk)
-            # Only the key columns first: whole rows (and their times) are built just for matches.
-            for conversation_id, *identity in self.connection.execute(select(*key_columns).where(clause)):
+                found = self.connection.execute(select(*key_columns).where(tuple_(*key_columns[1:]).in_(chunk)))
+            for conversation_id, *identity in found:
                 if tuple(identity) in identities:
                     wanted.add(int(conversation_id))
         if not wanted:
             return
         rows: list[Mapping[Any, Any]] = []
         if self.connection.dialect.name == "sqlite":
-            rows.extend(select_by_keys(self.connection, t.conversations, "id", wanted))
+            rows.extend(select_by_keys(self.connection, t.conversations, "id", wanted, columns=_LOADED_COLUMNS))
         else:
             ids_wanted = sorted(wanted)
             for start in range(0, len(ids_wanted), IN_LIST_MAX):
@@ -298,13 +304,25 @@ def _parents(uow: SqlUnitOfWork, drafts: Sequence[PreparedItem]) -> dict[tuple[s
         missing = [e for e in ext_ids if (source, e) not in found]
         # The customer may be answering one of our replies.
         for start in range(0, len(missing), IN_LIST_MAX):
-            rows = uow.connection.execute(
-                select(t.replies.c.external_id, t.replies.c.conversation_id)
-                .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
-                .where(t.replies.c.external_id.in_(missing[start : start + IN_LIST_MAX]), t.conversations.c.source == source)
-            )
-            for row in rows:
-                found.setdefault((source, row.external_id), int(row.conversation_id))
+            chunk = missing[start : start + IN_LIST_MAX]
+            rows: Iterable[Sequence[Any]]
+            if uow.connection.dialect.name == "sqlite":
+                # Raw SQL, as for the items: compiling the query costs more than running it.
+                placeholders = ", ".join("?" * len(chunk))
+                sql = (
+                    "SELECT replies.external_id, replies.conversation_id FROM replies"  # noqa: S608 - placeholders only
+                    " JOIN conversations ON conversations.id = replies.conversation_id"
+                    f" WHERE replies.external_id IN ({placeholders}) AND conversations.source = ?"
+                )
+                rows = uow.connection.exec_driver_sql(sql, (*chunk, source))
+            else:
+                rows = uow.connection.execute(
+                    select(t.replies.c.external_id, t.replies.c.conversation_id)
+                    .join(t.conversations, t.conversations.c.id == t.replies.c.conversation_id)
+                    .where(t.replies.c.external_id.in_(chunk), t.conversations.c.source == source)
+                )
+            for external_id, conversation_id in rows:
+                found.setdefault((source, external_id), int(conversation_id))
     return found
 
 

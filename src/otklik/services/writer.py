@@ -7,6 +7,7 @@ request (SQLite allows one writer at a time; WAL checkpoints stall single small 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -26,8 +27,26 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Request:
+    """Drafts, and whoever waits for them: a thread's future, or a task's on its event loop."""
+
     drafts: Sequence[ItemDraft]
-    future: Future[list[IngestOutcome]] = field(default_factory=Future)
+    future: Future[list[IngestOutcome]] | asyncio.Future[list[IngestOutcome]] = field(default_factory=Future)
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+Answer = tuple[_Request, list[IngestOutcome] | BaseException]
+
+
+def _resolve(answers: list[Answer]) -> None:
+    """Resolve the requests' futures (an event loop's in that loop's thread)."""
+    for request, answer in answers:
+        future = request.future
+        if future.done():  # whoever waited gave up (cancelled)
+            continue
+        if isinstance(answer, BaseException):
+            future.set_exception(answer)
+        else:
+            future.set_result(answer)
 
 
 class IngestWriter:
@@ -37,7 +56,7 @@ class IngestWriter:
         self._uow_factory = uow_factory
         self._clock = clock
         self._max_batch = max_batch
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.commits = 0  # how many transactions were committed (for benchmarks)
 
@@ -56,11 +75,25 @@ class IngestWriter:
 
     def submit(self, drafts: Sequence[ItemDraft]) -> Future[list[IngestOutcome]]:
         """Queue drafts; the future resolves after the commit that stores them."""
+        future: Future[list[IngestOutcome]] = Future()
+        self._put(_Request(drafts, future))
+        return future
+
+    async def store(self, drafts: Sequence[ItemDraft]) -> list[IngestOutcome]:
+        """Queue drafts and wait, in an event loop, for the commit that stores them.
+
+        The writer wakes the loop once per commit for all its requests there, not once per
+        request as a thread's future would (each wake-up is a system call on both sides).
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[IngestOutcome]] = loop.create_future()
+        self._put(_Request(drafts, future, loop))
+        return await future
+
+    def _put(self, request: _Request) -> None:
         if self._thread is None:
             raise RuntimeError("the ingest writer is not running")
-        request = _Request(drafts)
         self._queue.put(request)
-        return request.future
 
     def _run(self) -> None:
         stopping = False
@@ -83,6 +116,7 @@ class IngestWriter:
             self._write(group)
 
     def _write(self, group: list[_Request]) -> None:
+        answers: list[Answer]
         try:
             results = self._commit(group)
         except (IntegrityError, OperationalError) as exc:
@@ -93,15 +127,29 @@ class IngestWriter:
                 len(group),
                 exc.__class__.__name__,
             )
-            for request in group:
-                self._write_one(request)
-            return
+            answers = [(request, self._write_one(request)) for request in group]
         except Exception as exc:
-            for request in group:
-                request.future.set_exception(exc)
-            return
-        for request, outcomes in zip(group, results, strict=True):
-            request.future.set_result(outcomes)
+            answers = [(request, exc) for request in group]
+        else:
+            answers = list(zip(group, results, strict=True))
+        self._answer(answers)
+
+    @staticmethod
+    def _answer(answers: list[Answer]) -> None:
+        """Wake the waiting requests: threads' futures at once, each event loop once."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[Answer]] = {}
+        on_threads: list[Answer] = []
+        for request, answer in answers:
+            if request.loop is None:
+                on_threads.append((request, answer))
+            else:
+                by_loop.setdefault(request.loop, []).append((request, answer))
+        _resolve(on_threads)
+        for loop, on_loop in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_resolve, on_loop)
+            except RuntimeError:  # the loop is closed: nobody waits there any more
+                log.warning("an event loop closed before %d of its requests were answered", len(on_loop))
 
     def _commit(self, group: list[_Request]) -> list[list[IngestOutcome]]:
         with self._uow_factory(write=True) as uow:
@@ -117,14 +165,14 @@ class IngestWriter:
             start += len(request.drafts)
         return results
 
-    def _write_one(self, request: _Request) -> None:
+    def _write_one(self, request: _Request) -> list[IngestOutcome] | BaseException:
+        """The request in a transaction of its own (up to three tries): its outcomes, or why not."""
         for attempt in range(3):
             try:
-                request.future.set_result(self._commit([request])[0])
-                return
+                return self._commit([request])[0]
             except (IntegrityError, OperationalError) as exc:
                 if attempt == 2:
-                    request.future.set_exception(exc)
+                    return exc
             except Exception as exc:
-                request.future.set_exception(exc)
-                return
+                return exc
+        raise AssertionError("unreachable")

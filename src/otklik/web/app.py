@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from otklik.bootstrap import Services, build_services
 from otklik.config import Settings
@@ -33,6 +34,21 @@ def _warm_guards(services: Services) -> None:
         log.exception("building the reply guards' indexes at start failed")
         return
     log.info("reply guards: %d account indexes built", built)
+
+
+class Otklik(FastAPI):
+    """The FastAPI application, with generic webhooks answered ahead of its middleware stack.
+
+    ``POST /hooks/generic/{source}`` is the hottest path: FastAPI's own middleware (error
+    pages, telemetry checks, body limits) and routing cost more CPU per webhook than
+    verifying, parsing and storing it, so :func:`hooks.answer_generic` serves it directly.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if hooks.is_generic_hook(scope):
+            await hooks.answer_generic(scope, receive, send, self.state.services)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -62,7 +78,7 @@ def create_app(
                 worker.stop()
             services.writer.stop()
 
-    app = FastAPI(
+    app = Otklik(
         title="otklik",
         version="0.1.0",
         description="Social customer-care desk. Webhooks under /hooks, the JSON API under /api/v1.",
@@ -71,7 +87,6 @@ def create_app(
     app.state.services = services
     install_error_handlers(app)
     app.include_router(hooks.router)
-    app.add_middleware(hooks.FastHooks)
     app.include_router(api_router)
     app.include_router(ui_router)
     app.include_router(admin_router)

@@ -1,16 +1,16 @@
 """``/hooks/generic/{source}`` and ``/hooks/telegram/{source}``: verify, parse, store, then answer.
 
-Webhooks are the hottest path, so :class:`FastHooks` answers generic ones as a plain ASGI
-middleware in front of the routing stack; the FastAPI route below describes the same
-endpoint in the OpenAPI document and serves it when the middleware is not installed. Both
-call :func:`accept_generic`, and errors take the one documented shape. Platform webhooks
+Webhooks are the hottest path, so the application hands generic ones to
+:func:`answer_generic`, plain ASGI, before FastAPI's middleware and routing (see
+:class:`otklik.web.app.Otklik`); the FastAPI route below describes the same endpoint in the
+OpenAPI document and serves it when the app is called otherwise. Both call
+:func:`accept_generic`, and errors take the one documented shape. Platform webhooks
 (Telegram) go through :func:`accept_channel`: the source's channel verifies and parses,
 and the answer comes after the commit, so the platform redelivers whatever was not stored.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +18,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from otklik.bootstrap import Services
 from otklik.channels import generic, meta, telegram, vk, x
@@ -44,7 +44,7 @@ async def accept_generic(source: str, headers: Mapping[str, str], body: bytes, s
     parsed = generic.parse(source, body, max_items=services.settings.max_batch_items)
     outcomes = []
     if parsed.drafts:
-        outcomes = await asyncio.wrap_future(services.writer.submit([d for _, d in parsed.drafts]))
+        outcomes = await services.writer.store([d for _, d in parsed.drafts])
     if not parsed.is_batch:
         single = outcomes[0]
         status = "duplicate" if single.duplicate else "stored"
@@ -95,39 +95,39 @@ async def _read_asgi_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-class FastHooks:
-    """ASGI middleware answering ``POST /hooks/generic/{source}`` before routing.
+def is_generic_hook(scope: Scope) -> bool:
+    """True for ``POST /hooks/generic/{source}``, the requests :func:`answer_generic` serves."""
+    if scope["type"] != "http" or scope["method"] != "POST":
+        return False
+    path: str = scope["path"]
+    return path.startswith(PREFIX) and "/" not in path[len(PREFIX) :]
 
-    Skipping the framework's routing, dependency solving and response classes leaves about
-    half the server's CPU per webhook; everything else passes through untouched.
+
+async def answer_generic(scope: Scope, receive: Receive, send: Send, services: Services) -> None:
+    """Serve a generic webhook as plain ASGI: no routing, dependency solving or response classes.
+
+    Skipping them (and the framework's middleware) leaves about half the event loop's CPU per
+    webhook. Input errors get their 4xx answer here; anything else propagates to the server,
+    which logs it and answers 500, as the framework's error middleware would.
     """
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "POST" or not path.startswith(PREFIX) or "/" in path[len(PREFIX) :]:
-            await self.app(scope, receive, send)
-            return
-        services: Services = scope["app"].state.services
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        try:
-            limit = services.settings.max_body_bytes
-            _declared_too_large(headers.get("content-length"), limit)
-            body = await _read_asgi_body(receive, limit)
-            status, answer = await accept_generic(path[len(PREFIX) :], headers, body, services)
-        except InputError as exc:
-            status, answer = exc.status_code, error_payload(exc)
-        content = orjson.dumps(answer)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": content})
+    path: str = scope["path"]
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    try:
+        limit = services.settings.max_body_bytes
+        _declared_too_large(headers.get("content-length"), limit)
+        body = await _read_asgi_body(receive, limit)
+        status, answer = await accept_generic(path[len(PREFIX) :], headers, body, services)
+    except InputError as exc:
+        status, answer = exc.status_code, error_payload(exc)
+    content = orjson.dumps(answer)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": content})
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -194,7 +194,7 @@ async def accept_channel(kind: str, source: str, headers: Mapping[str, str], bod
     drafts = channel.parse(body)
     if not drafts:
         return 200, {"status": "ignored"}
-    outcomes = await asyncio.wrap_future(services.writer.submit(drafts))
+    outcomes = await services.writer.store(drafts)
     results = [
         {
             "status": "duplicate" if o.duplicate else "stored",
@@ -305,7 +305,7 @@ async def accept_vk(source: str, headers: Mapping[str, str], body: bytes, servic
         return channel.confirmation()
     parsed = channel.parse_event(event)
     if parsed.draft is not None:
-        await asyncio.wrap_future(services.writer.submit([parsed.draft]))
+        await services.writer.store([parsed.draft])
     return "ok"
 
 
