@@ -129,13 +129,13 @@ class Bundle:
         """A text's weight rows, one per word (its features summed, as :meth:`word_row`),
         then one per other feature id; and the :func:`against_others` of each.
 
-        Built with one ``bytes.join`` instead of a NumPy call per word.
+        Built with one ``bytes.join`` instead of a NumPy call per word. The words are looked
+        up with ``map`` (in C, a miss through the cache's subscript), and the other rows with
+        ``take``, which costs about half of ``asarray`` and an index on a short list of ids.
         """
-        cached = self._words
-        known = cached.get  # see BoundedCache: a bound get, the subscript on a miss
-        parts = [known(word) or cached[word] for word in words]
+        parts = list(map(self._words.__getitem__, words))
         if ids:
-            parts.append(self.table[np.asarray(ids, dtype=np.intp)].tobytes())
+            parts.append(self.table.take(ids, axis=0).tobytes())
         return TextRows(b"".join(parts), self.bias.shape[0])
 
 
