@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -51,11 +50,15 @@ _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
 # A signal escalates to the top of the desk, so its model must be fairly sure (p ≥ 0.62).
 _SIGNAL_LOGIT = 0.5
 _URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
+# ``tuple.__new__(Evidence, fields)`` builds the same named tuple without the Python-level
+# ``Evidence.__new__`` frame (every field given): a triage makes a dozen evidence.
+_new = tuple.__new__
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A text read once: tokens, language, lexicon hits and model features."""
+
+    # A named tuple: one per text, and a frozen dataclass costs several times as much to build.
 
     text: str
     tokens: list[Token]
@@ -78,7 +81,7 @@ def prepare(text: str, *, language: str | None = None, addressing: str | None = 
         language, evidence = detect_with_evidence(tokens, text, hint=hint)
     hits = find(tokens, text, language)
     features = extract(tokens, text, lang=language, hits=hits, addressing=addressing)
-    return Prepared(text, tokens, language, evidence, hits, features)
+    return _new(Prepared, (text, tokens, language, evidence, hits, features))
 
 
 def _round4(p: float) -> float:
@@ -146,15 +149,18 @@ def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: 
             one_row_each = False
             break
     one_row_each = one_row_each and len(span_rows) == len(spans) and len(global_rows) == len(names)
-    return _Scored(
-        text_rows.rows,
-        text_rows.against,
-        words,
-        groups,
-        spans,
-        names,
-        _picker(span_rows) if one_row_each else None,
-        _picker(global_rows) if one_row_each else None,
+    return _new(
+        _Scored,
+        (
+            text_rows.rows,
+            text_rows.against,
+            words,
+            groups,
+            spans,
+            names,
+            _picker(span_rows) if one_row_each else None,
+            _picker(global_rows) if one_row_each else None,
+        ),
     )
 
 
@@ -207,12 +213,12 @@ def _evidence_from(scored: _Scored, contributions: list[float], supports: str, r
                 break
         else:
             taken.append(span)
-            evidence.append(Evidence(supports, rule, (span,), value))
+            evidence.append(_new(Evidence, (supports, rule, (span,), value)))
     for index, value in enumerate(per_global):
         if value > 0.3:
             name = scored.names[index]
             if name.startswith(_SHOWN_GLOBALS):
-                evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
+                evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
     return evidence
 
 
@@ -256,6 +262,8 @@ _SENTIMENTS = {sentiment.value: sentiment for sentiment in Sentiment}
 _COMPLAINT = Kind.COMPLAINT
 _POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
 _KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
+
+
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
 
@@ -286,7 +294,7 @@ def analyse(
     for hit in hits:
         supports = SUPPORTS.get(hit.category)
         if supports:
-            evidence.append(Evidence(supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,)))
+            evidence.append(_new(Evidence, (supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0)))
 
     kind_head = models_.heads["kind"]
     kind_cols = models_.columns["kind"]
@@ -314,7 +322,7 @@ def analyse(
     if kind is _COMPLAINT and sentiment is _POSITIVE:
         sentiment, score = _NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
     evidence.extend(
-        Evidence(_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,))
+        _new(Evidence, (_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0))
         for hit in hits
         if _SENTIMENT_CUES.get(hit.category) is sentiment
     )

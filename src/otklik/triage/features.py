@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon import Hit
@@ -25,8 +25,7 @@ _POSITIVE_EMOJI = frozenset("😀😃😄😁😆😊🙂😍🥰😘❤💙💚
 _NEGATIVE_EMOJI = frozenset("😡🤬😠😤😞😔😢😭😩😫🙄😒👎💩🤮🤢😱😨😰🤦🤡😑😐🥴")
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
+class Features(NamedTuple):
     """Hashed feature ids, and where each came from (for evidence).
 
     ``words`` are the text's words (folded) with their spans: each stands for the ids of
@@ -35,6 +34,8 @@ class Features:
     came from: word pairs, lexicon hits, emoji) or ``-1 - j`` for the global feature
     ``names[j]`` (the shape of the post, its language…).
     """
+
+    # A named tuple: one per text, and a frozen dataclass costs several times as much to build.
 
     words: list[tuple[str, Span]]
     ids: list[int]
@@ -202,4 +203,4 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return Features(words, ids, groups, spans, names)
+    return _new(Features, (words, ids, groups, spans, names))

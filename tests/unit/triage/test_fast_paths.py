@@ -8,6 +8,7 @@ model features of a text.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from typing import Any
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from otklik.triage import classify, features, lexicon
 from otklik.triage import model as models
 from otklik.triage.cache import BoundedCache
-from otklik.triage.result import Evidence, Span
+from otklik.triage.result import Evidence, Kind, Sentiment, Span, Triage
 from otklik.triage.text import Token, TokenType, _norm_word, fold, tokenize
 
 # The token pattern as one regular expression, tried at every position (the reference).
@@ -341,3 +342,44 @@ _FEATURE_PIECES = [*_PIECES, " не ", " работает ", " спасибо ",
 )
 def test_features_of_random_text_are_those_of_the_plain_extraction(text: str, lang: str, addressing: str | None) -> None:
     _assert_same_features(text, lang, addressing)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _PlainTriage:
+    """Triage as the dataclass's own __init__ builds it."""
+
+    language: str
+    kind: Kind
+    kind_confidence: float
+    sentiment: Sentiment
+    sentiment_score: float
+    urgent: bool
+    outage: bool
+    abusive: bool = False
+    followers: int | None = None
+    evidence: tuple[Evidence, ...] = dataclasses.field(default=())
+    kind_scores: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def _fields(value: object) -> list[tuple[str, object]]:
+    return [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]  # type: ignore[arg-type]
+
+
+def test_a_triage_is_built_as_the_frozen_dataclass_would_build_it() -> None:
+    evidence = (Evidence("kind:complaint", "model:kind", (Span(0, 3, "abc"),), 0.5),)
+    required = ("en", Kind.COMPLAINT, 0.9, Sentiment.NEGATIVE, -0.8, False, True)
+    names = ("language", "kind", "kind_confidence", "sentiment", "sentiment_score", "urgent", "outage")
+    cases: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        (required, {}),
+        (required, {"abusive": True, "followers": 12}),
+        ((*required, True, 7, evidence, {"complaint": 0.9}), {}),
+        ((), dict(zip(names, required, strict=True))),
+    ]
+    for args, kwargs in cases:
+        fast, plain = Triage(*args, **kwargs), _PlainTriage(*args, **kwargs)  # type: ignore[arg-type]
+        assert _fields(fast) == _fields(plain)
+        assert _fields(dataclasses.replace(fast, urgent=True)) == _fields(dataclasses.replace(plain, urgent=True))
+    first, second = Triage(*required), Triage(*required)
+    assert first.kind_scores == {} and first.kind_scores is not second.kind_scores  # a dict of its own
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.kind = Kind.SPAM  # type: ignore[misc]
