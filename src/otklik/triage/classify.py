@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -84,16 +85,22 @@ def prepare(text: str, *, language: str | None = None, addressing: str | None = 
     return _new(Prepared, (text, tokens, language, evidence, hits, features))
 
 
+# Adding 1.5·2⁵² to a float below 2⁵¹ and taking it away again rounds it to an integer, half
+# to even, as ``round(x)`` does, without making an int.
+_TO_INTEGER = 6755399441055744.0
+
+
 def _round4(p: float) -> float:
     """``round(p, 4)`` for a probability, faster.
 
     ``round`` with digits goes through a decimal string (slow); scaling, rounding to an
     integer and scaling back gives the same float, except within a hair of a tie, where
-    the product may have rounded across it: that is left to ``round``.
+    the product may have rounded across it: that is left to ``round``, and so is anything
+    that is not a probability.
     """
     scaled = p * 10000.0
-    whole = round(scaled)
-    if p < 0.0 or abs(abs(scaled - whole) - 0.5) < 1e-6:
+    whole = (scaled + _TO_INTEGER) - _TO_INTEGER
+    if not 0.0 <= p <= 1.0 or abs(abs(scaled - whole) - 0.5) < 1e-6:
         return round(p, 4)
     return whole / 10000.0
 
@@ -267,6 +274,12 @@ _KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
 
+@lru_cache(maxsize=4)
+def _sentiment_places(classes: tuple[str, ...]) -> tuple[int, int]:
+    """Where the sentiment model's classes have ``positive`` and ``negative``."""
+    return classes.index(_POSITIVE), classes.index(_NEGATIVE)
+
+
 def analyse(
     text: str,
     *,
@@ -301,7 +314,7 @@ def analyse(
     kind_p = _softmax(totals[kind_cols])
     k = kind_p.index(max(kind_p))  # the first of equals, as max(range(), key=) would give
     kind = _KINDS[kind_head.classes[k]]
-    kind_scores = {c: _round4(p) for c, p in zip(kind_head.classes, kind_p, strict=True)}
+    kind_scores = dict(zip(kind_head.classes, map(_round4, kind_p), strict=True))
     if len(rows):
         evidence.extend(_evidence_from(scored, scored.against(kind_cols.start + k), _KIND_SUPPORTS[kind], "model:kind"))
 
@@ -311,11 +324,12 @@ def analyse(
 
     sentiment_head = models_.heads["sentiment"]
     sentiment_cols = models_.columns["sentiment"]
-    sentiment_p = dict(zip(sentiment_head.classes, _softmax(totals[sentiment_cols]), strict=True))
-    sentiment = _SENTIMENTS[max(sentiment_p, key=sentiment_p.__getitem__)]
-    score = sentiment_p[_POSITIVE] - sentiment_p[_NEGATIVE]  # a StrEnum member finds its value's key
+    sentiment_p = _softmax(totals[sentiment_cols])
+    s = sentiment_p.index(max(sentiment_p))  # the first of equals, as max(classes, key=) would give
+    sentiment = _SENTIMENTS[sentiment_head.classes[s]]
+    positive, negative = _sentiment_places(sentiment_head.classes)
+    score = sentiment_p[positive] - sentiment_p[negative]
     if sentiment is not _NEUTRAL and len(rows):
-        s = sentiment_head.classes.index(sentiment)
         evidence.extend(
             _evidence_from(scored, scored.against(sentiment_cols.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
         )

@@ -196,7 +196,11 @@ def test_evidence_picked_is_that_of_the_plain_ranking(shared: bool) -> None:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.floats(min_value=0.0, max_value=1.0) | st.integers(0, 20000).map(lambda k: (k + 0.5) / 10000))
+@given(
+    st.floats(min_value=0.0, max_value=1.0)
+    | st.integers(0, 20000).map(lambda k: (k + 0.5) / 10000)
+    | st.floats(min_value=-1e20, max_value=1e20)
+)
 def test_round4_is_round_to_four_digits(p: float) -> None:
     assert classify._round4(p) == round(p, 4)
 
