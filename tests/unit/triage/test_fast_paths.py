@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from otklik.triage import classify, features, lexicon
+from otklik.triage import classify, features, language, lexicon
 from otklik.triage import model as models
 from otklik.triage.cache import BoundedCache
-from otklik.triage.result import Evidence, Kind, Sentiment, Span, Triage
+from otklik.triage.result import LANGUAGES, OTHER, Evidence, Kind, Sentiment, Span, Triage
 from otklik.triage.text import Token, TokenType, _norm_word, fold, tokenize
 
 # The token pattern as one regular expression, tried at every position (the reference).
@@ -387,3 +387,102 @@ def test_a_triage_is_built_as_the_frozen_dataclass_would_build_it() -> None:
     assert first.kind_scores == {} and first.kind_scores is not second.kind_scores  # a dict of its own
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.kind = Kind.SPAM  # type: ignore[misc]
+
+
+# Lexicon and stop words of each language, Latin Russian, numbers and the token pieces.
+_LEXICON_WORDS = ("не", "работает", "спасибо", "nie", "dziala", "działa", "dzięki", "thanks", "not", "great", "ne", "rabotaet")
+_LEXICON_PIECES = [
+    *_PIECES,
+    *(
+        f" {word} "
+        for word in (*_LEXICON_WORDS, "spasibo", "privet", "gde", "zakaz", "вже", "дякую", "do", "a", "12", "#45", "№7", "1 200")
+    ),
+    ", ",
+]
+
+
+def _plain_fallback(text: str, candidates: tuple[str, ...]) -> str:
+    """py3langid's best of ``candidates``, from the whole ranking."""
+    import py3langid  # type: ignore[import-untyped]
+
+    ranked = py3langid.rank(text)
+    top_code, top_score = ranked[0]
+    ours = [(code, score) for code, score in ranked if code in candidates]
+    if not ours or top_score < -1e30:
+        return OTHER
+    code, score = ours[0]
+    if code == top_code or (top_score - score) / max(len(text), 1) < 0.6:
+        return str(code)
+    return OTHER
+
+
+def _plain_detect(tokens: list[Token], text: str, hint: str | None) -> tuple[str, Evidence | None]:
+    """Language detection as first written: the votes of each word, then the rules."""
+    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
+    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
+    cyrillic = latin = 0
+    for token in tokens:
+        if token.type is not TokenType.WORD:
+            continue
+        is_cyrillic, votes = language._votes(token.norm)
+        if is_cyrillic:
+            cyrillic += 1
+        else:
+            latin += 1
+        for lang, weight in votes:
+            scores[lang] += weight
+            voters[lang].append(token)
+
+    def spans(voted: list[Token]) -> tuple[Span, ...]:
+        return tuple(Span(t.start, t.end, text[t.start : t.end]) for t in voted[:5])
+
+    if cyrillic == 0 and latin == 0:
+        return (hint if hint in LANGUAGES else OTHER), None
+    if cyrillic >= latin:
+        ru, uk = scores["ru"], scores["uk"]
+        if ru == uk == 0:
+            guess = _plain_fallback(text, ("ru", "uk")) if cyrillic >= 3 else (hint if hint in ("ru", "uk") else "ru")
+            return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
+        lang = "uk" if uk > ru else "ru"
+        return lang, Evidence(f"lang:{lang}", "language:words", spans(voters[lang]), max(ru, uk))
+    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
+    best = max(latin_scores, key=lambda k: latin_scores[k])
+    if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
+        guess = _plain_fallback(text, ("pl", "en"))
+        if guess == OTHER and hint in LANGUAGES and latin <= 2:
+            guess = str(hint)
+        return guess, Evidence(f"lang:{guess}", "language:model")
+    lang = "ru" if best == "ru_latin" else best
+    rule = "language:transliterated" if best == "ru_latin" else "language:words"
+    return lang, Evidence(f"lang:{lang}", rule, spans(voters[best]), latin_scores[best])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😡 12",
+        "Заказ не пришёл, где он??? 😡",
+        "Дякую за швидку доставку, все прийшло ціле!",
+        "privet, gde moj zakaz?? uzhe nedelyu zhdu",
+        "nie dziala aplikacja od rana, co jest grane",
+        "thanks for nothing @Skyrail",
+        "Das ist wirklich nicht gut, ich warte seit Tagen",
+        "ok",
+        "мама мыла раму долго",
+        "ala ma kota, a kot ma ale",
+        "do",  # Polish and English tie: the first of them wins
+        "a no",  # English and Latin Russian tie
+    ],
+)
+@pytest.mark.parametrize("hint", [None, "uk", "pl"])
+def test_language_is_that_of_the_plain_detection(text: str, hint: str | None) -> None:
+    tokens = tokenize(text)
+    assert language.detect_with_evidence(tokens, text, hint=hint) == _plain_detect(tokens, text, hint)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LEXICON_PIECES), max_size=20).map("".join), st.sampled_from([None, "ru", "uk", "pl", "en"]))
+def test_language_of_random_text_is_that_of_the_plain_detection(text: str, hint: str | None) -> None:
+    tokens = tokenize(text)
+    assert language.detect_with_evidence(tokens, text, hint=hint) == _plain_detect(tokens, text, hint)
