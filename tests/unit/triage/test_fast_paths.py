@@ -401,6 +401,52 @@ _LEXICON_PIECES = [
 ]
 
 
+def _plain_lexicon_words(tokens: list[Token], lang: str, latin_russian: bool) -> tuple[list[str], list[Token]]:
+    """Token by token: words folded for Polish or transliterated for Latin Russian, numbers as they are."""
+    words: list[str] = []
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type is TokenType.WORD:
+            word = token.norm
+            if lang == "pl":
+                word = fold(word)
+            elif latin_russian and lang == "ru" and word.isascii():
+                word = lexicon.to_cyrillic(word)
+            words.append(word)
+            kept.append(token)
+        elif token.type is TokenType.NUMBER:
+            words.append(token.norm)
+            kept.append(token)
+    return words, kept
+
+
+def _plain_find(tokens: list[Token], text: str, lang: str) -> list[lexicon.Hit]:
+    """The hits as find first chose them, from the words of the plain loop."""
+    latin_russian = lang == "ru" and sum(t.type is TokenType.WORD and t.norm.isascii() for t in tokens) > len(tokens) / 2
+    words, kept = _plain_lexicon_words(tokens, lang, latin_russian)
+    matches = lexicon._matches(words, lang if lang in lexicon.LEXICON else "en")
+    matches.sort(key=lambda m: (m[2], m[2] - m[3], m[1], m[4]))
+    hits = []
+    seen: set[tuple[str, int]] = set()
+    for category, pattern, first, last, _ in matches:
+        places = [(category, i) for i in range(first, last + 1)]
+        if not seen.isdisjoint(places):
+            continue
+        seen.update(places)
+        start, end = kept[first].start, kept[last].end
+        hits.append(lexicon.Hit(category, pattern, first, last, Span(start, end, text[start:end])))
+    return hits
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LEXICON_PIECES), max_size=30).map("".join), st.sampled_from(["ru", "pl", "en", "uk", "other"]))
+def test_lexicon_words_and_hits_are_those_of_the_plain_loop(text: str, lang: str) -> None:
+    tokens = tokenize(text)
+    for latin_russian in (False, True):
+        assert lexicon.lexicon_words(tokens, lang, latin_russian=latin_russian) == _plain_lexicon_words(tokens, lang, latin_russian)
+    assert lexicon.find(tokens, text, lang) == _plain_find(tokens, text, lang)
+
+
 def _plain_fallback(text: str, candidates: tuple[str, ...]) -> str:
     """py3langid's best of ``candidates``, from the whole ranking."""
     import py3langid  # type: ignore[import-untyped]
