@@ -136,10 +136,9 @@ class _Scored(NamedTuple):
 
 def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
-    text_rows = bundle.text_rows([word for word, _ in features.words], features.ids)
-    spans = [span for _, span in features.words]
-    spans.extend(features.spans)
-    return _score_of(text_rows, len(features.words), features.groups, spans, features.names)
+    words = features.words
+    text_rows = bundle.text_rows(words, features.ids)
+    return _score_of(text_rows, len(words), features.groups, features.word_spans + features.spans, features.names)
 
 
 def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str]) -> _Scored:

@@ -136,7 +136,7 @@ def test_against_others_is_the_one_class_at_a_time_arithmetic() -> None:
 def test_a_texts_rows_are_the_stack_of_its_word_rows_and_feature_rows() -> None:
     bundle = models.bundle()
     prepared = classify.prepare("Заказ не пришёл, где он??? 😡 @shop #fail", addressing="direct")
-    words = [w for w, _ in prepared.features.words]
+    words = prepared.features.words
     text_rows = bundle.text_rows(words, prepared.features.ids)
     stacked = np.vstack([*(bundle.word_row(w) for w in words), bundle.rows(prepared.features.ids)])
     assert np.array_equal(text_rows.rows, stacked)
@@ -302,7 +302,7 @@ def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexi
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return features.Features(word_spans, ids, groups, spans, names)
+    return features.Features([word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names)
 
 
 def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
@@ -311,7 +311,7 @@ def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
     fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     assert fast == plain
-    assert all(type(span) is Span for _, span in fast.words)
+    assert all(type(span) is Span for span in fast.word_spans)
     assert all(type(span) is Span for span in fast.spans)
 
 
