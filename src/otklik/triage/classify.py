@@ -365,6 +365,6 @@ def analyse(
         outage=outage,
         abusive=abusive,
         followers=followers,
-        evidence=tuple(e for e in evidence if e.supports not in dropped),
+        evidence=tuple([e for e in evidence if e.supports not in dropped]),
         kind_scores=kind_scores,
     )
