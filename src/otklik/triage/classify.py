@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -51,11 +51,15 @@ _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
 # A signal escalates to the top of the desk, so its model must be fairly sure (p ≥ 0.62).
 _SIGNAL_LOGIT = 0.5
 _URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
+# ``tuple.__new__(Evidence, fields)`` builds the same named tuple without the Python-level
+# ``Evidence.__new__`` frame (every field given): a triage makes a dozen evidence.
+_new = tuple.__new__
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A text read once: tokens, language, lexicon hits and model features."""
+
+    # A named tuple: one per text, and a frozen dataclass costs several times as much to build.
 
     text: str
     tokens: list[Token]
@@ -78,7 +82,12 @@ def prepare(text: str, *, language: str | None = None, addressing: str | None = 
         language, evidence = detect_with_evidence(tokens, text, hint=hint)
     hits = find(tokens, text, language)
     features = extract(tokens, text, lang=language, hits=hits, addressing=addressing)
-    return Prepared(text, tokens, language, evidence, hits, features)
+    return _new(Prepared, (text, tokens, language, evidence, hits, features))
+
+
+# Adding 1.5·2⁵² to a float below 2⁵¹ and taking it away again rounds it to an integer, half
+# to even, as ``round(x)`` does, without making an int.
+_TO_INTEGER = 6755399441055744.0
 
 
 def _round4(p: float) -> float:
@@ -86,11 +95,12 @@ def _round4(p: float) -> float:
 
     ``round`` with digits goes through a decimal string (slow); scaling, rounding to an
     integer and scaling back gives the same float, except within a hair of a tie, where
-    the product may have rounded across it: that is left to ``round``.
+    the product may have rounded across it: that is left to ``round``, and so is anything
+    that is not a probability.
     """
     scaled = p * 10000.0
-    whole = round(scaled)
-    if p < 0.0 or abs(abs(scaled - whole) - 0.5) < 1e-6:
+    whole = (scaled + _TO_INTEGER) - _TO_INTEGER
+    if not 0.0 <= p <= 1.0 or abs(abs(scaled - whole) - 0.5) < 1e-6:
         return round(p, 4)
     return whole / 10000.0
 
@@ -126,10 +136,9 @@ class _Scored(NamedTuple):
 
 def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
-    text_rows = bundle.text_rows([word for word, _ in features.words], features.ids)
-    spans = [span for _, span in features.words]
-    spans.extend(features.spans)
-    return _score_of(text_rows, len(features.words), features.groups, spans, features.names)
+    words = features.words
+    text_rows = bundle.text_rows(words, features.ids)
+    return _score_of(text_rows, len(words), features.groups, features.word_spans + features.spans, features.names)
 
 
 def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str]) -> _Scored:
@@ -146,15 +155,18 @@ def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: 
             one_row_each = False
             break
     one_row_each = one_row_each and len(span_rows) == len(spans) and len(global_rows) == len(names)
-    return _Scored(
-        text_rows.rows,
-        text_rows.against,
-        words,
-        groups,
-        spans,
-        names,
-        _picker(span_rows) if one_row_each else None,
-        _picker(global_rows) if one_row_each else None,
+    return _new(
+        _Scored,
+        (
+            text_rows.rows,
+            text_rows.against,
+            words,
+            groups,
+            spans,
+            names,
+            _picker(span_rows) if one_row_each else None,
+            _picker(global_rows) if one_row_each else None,
+        ),
     )
 
 
@@ -207,12 +219,12 @@ def _evidence_from(scored: _Scored, contributions: list[float], supports: str, r
                 break
         else:
             taken.append(span)
-            evidence.append(Evidence(supports, rule, (span,), value))
+            evidence.append(_new(Evidence, (supports, rule, (span,), value)))
     for index, value in enumerate(per_global):
         if value > 0.3:
             name = scored.names[index]
             if name.startswith(_SHOWN_GLOBALS):
-                evidence.append(Evidence(supports, f"{rule}:{name}", (), value))
+                evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
     return evidence
 
 
@@ -256,7 +268,15 @@ _SENTIMENTS = {sentiment.value: sentiment for sentiment in Sentiment}
 _COMPLAINT = Kind.COMPLAINT
 _POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
 _KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
+
+
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
+
+
+@lru_cache(maxsize=4)
+def _sentiment_places(classes: tuple[str, ...]) -> tuple[int, int]:
+    """Where the sentiment model's classes have ``positive`` and ``negative``."""
+    return classes.index(_POSITIVE), classes.index(_NEGATIVE)
 
 
 def analyse(
@@ -286,14 +306,14 @@ def analyse(
     for hit in hits:
         supports = SUPPORTS.get(hit.category)
         if supports:
-            evidence.append(Evidence(supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,)))
+            evidence.append(_new(Evidence, (supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0)))
 
     kind_head = models_.heads["kind"]
     kind_cols = models_.columns["kind"]
     kind_p = _softmax(totals[kind_cols])
     k = kind_p.index(max(kind_p))  # the first of equals, as max(range(), key=) would give
     kind = _KINDS[kind_head.classes[k]]
-    kind_scores = {c: _round4(p) for c, p in zip(kind_head.classes, kind_p, strict=True)}
+    kind_scores = dict(zip(kind_head.classes, map(_round4, kind_p), strict=True))
     if len(rows):
         evidence.extend(_evidence_from(scored, scored.against(kind_cols.start + k), _KIND_SUPPORTS[kind], "model:kind"))
 
@@ -303,18 +323,19 @@ def analyse(
 
     sentiment_head = models_.heads["sentiment"]
     sentiment_cols = models_.columns["sentiment"]
-    sentiment_p = dict(zip(sentiment_head.classes, _softmax(totals[sentiment_cols]), strict=True))
-    sentiment = _SENTIMENTS[max(sentiment_p, key=sentiment_p.__getitem__)]
-    score = sentiment_p[_POSITIVE] - sentiment_p[_NEGATIVE]  # a StrEnum member finds its value's key
+    sentiment_p = _softmax(totals[sentiment_cols])
+    s = sentiment_p.index(max(sentiment_p))  # the first of equals, as max(classes, key=) would give
+    sentiment = _SENTIMENTS[sentiment_head.classes[s]]
+    positive, negative = _sentiment_places(sentiment_head.classes)
+    score = sentiment_p[positive] - sentiment_p[negative]
     if sentiment is not _NEUTRAL and len(rows):
-        s = sentiment_head.classes.index(sentiment)
         evidence.extend(
             _evidence_from(scored, scored.against(sentiment_cols.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
         )
     if kind is _COMPLAINT and sentiment is _POSITIVE:
         sentiment, score = _NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
     evidence.extend(
-        Evidence(_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,))
+        _new(Evidence, (_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0))
         for hit in hits
         if _SENTIMENT_CUES.get(hit.category) is sentiment
     )
@@ -344,6 +365,6 @@ def analyse(
         outage=outage,
         abusive=abusive,
         followers=followers,
-        evidence=tuple(e for e in evidence if e.supports not in dropped),
+        evidence=tuple([e for e in evidence if e.supports not in dropped]),
         kind_scores=kind_scores,
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon import Hit
@@ -25,18 +25,21 @@ _POSITIVE_EMOJI = frozenset("😀😃😄😁😆😊🙂😍🥰😘❤💙💚
 _NEGATIVE_EMOJI = frozenset("😡🤬😠😤😞😔😢😭😩😫🙄😒👎💩🤮🤢😱😨😰🤦🤡😑😐🥴")
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
+class Features(NamedTuple):
     """Hashed feature ids, and where each came from (for evidence).
 
-    ``words`` are the text's words (folded) with their spans: each stands for the ids of
-    :func:`word_ids`, which a scorer may sum once per word and cache. The other features are
+    ``words`` are the text's words (folded) and ``word_spans`` where each is: a word stands
+    for the ids of :func:`word_ids`, which a scorer may sum once per word and cache (kept
+    apart from the spans, the words are what a scorer looks up). The other features are
     ``ids`` with ``groups``: ``groups[k]`` is an index into ``spans`` (the words a feature
     came from: word pairs, lexicon hits, emoji) or ``-1 - j`` for the global feature
     ``names[j]`` (the shape of the post, its language…).
     """
 
-    words: list[tuple[str, Span]]
+    # A named tuple: one per text, and a frozen dataclass costs several times as much to build.
+
+    words: list[str]
+    word_spans: list[Span]
     ids: list[int]
     groups: list[int]
     spans: list[Span]
@@ -45,7 +48,7 @@ class Features:
     @property
     def all_ids(self) -> list[int]:
         """Every feature id, word features included (what training counts)."""
-        result = [i for word, _ in self.words for i in word_ids(word)]
+        result = [i for word in self.words for i in word_ids(word)]
         result.extend(self.ids)
         return result
 
@@ -113,7 +116,8 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
 
     # One pass over the tokens. Word pairs are collected aside and go after the emoji, as
     # they did when made in a second pass over the words (the order of ids is that of rows).
-    words: list[tuple[str, Span]] = []
+    words: list[str] = []
+    word_spans: list[Span] = []
     pair_ids: list[int] = []
     pair_spans: list[Span] = []
     previous_crc = previous_start = -1
@@ -123,7 +127,8 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     for kind, norm, start, end, upper in tokens:  # unpacked: cheaper than the fields by name
         if kind is _WORD:
             folded, encoded, crc = known(norm) or word_keys[norm]
-            words.append((folded, _new(Span, (start, end, text[start:end]))))
+            words.append(folded)
+            word_spans.append(_new(Span, (start, end, text[start:end])))
             if previous_start >= 0:
                 pair_ids.append(_crc32(encoded, previous_crc) & _MASK)
                 pair_spans.append(_new(Span, (previous_start, end, text[previous_start:end])))
@@ -159,7 +164,7 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
         ids.extend(pair_ids)
         spans.extend(pair_spans)
     if words:  # not through the cache: a text's first word is any word
-        name = f"first:{words[0][0]}"
+        name = f"first:{words[0]}"
         ids.append(_bucket(name))
         groups.append(-1 - len(names))
         names.append(name)
@@ -202,4 +207,4 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return Features(words, ids, groups, spans, names)
+    return _new(Features, (words, word_spans, ids, groups, spans, names))

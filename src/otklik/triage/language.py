@@ -458,10 +458,11 @@ class _Fallback:
                 cls._model = py3langid
         ranked: list[tuple[str, float]] = cls._model.rank(text)
         top_code, top_score = ranked[0]
-        ours = [(code, score) for code, score in ranked if code in candidates]
-        if not ours or top_score < -1e30:  # nothing it could score (e.g. "ok")
+        # The best ranked of ours: the ranking is read only as far as that (it has ~100 languages).
+        ours = next((entry for entry in ranked if entry[0] in candidates), None)
+        if ours is None or top_score < -1e30:  # nothing it could score (e.g. "ok")
             return OTHER
-        code, score = ours[0]
+        code, score = ours
         # Short posts get ranked as some small language next to ours; a clear gap per
         # character means the text really is in another language.
         if code == top_code or (top_score - score) / max(len(text), 1) < 0.6:
@@ -518,7 +519,8 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
     for token in tokens:
         if token.type is not _WORD:
             continue
-        is_cyrillic, votes = known(token.norm) or seen[token.norm]
+        norm = token.norm
+        is_cyrillic, votes = known(norm) or seen[norm]
         if is_cyrillic:
             cyrillic += 1
         else:
@@ -534,22 +536,25 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
             guess = _Fallback.classify(text, candidates=("ru", "uk")) if cyrillic >= 3 else (hint if hint in ("ru", "uk") else "ru")
             return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
         lang = "uk" if uk > ru else "ru"
-        return lang, Evidence(f"lang:{lang}", "language:words", _spans(voters[lang], text), max(ru, uk))
-    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
-    best = max(latin_scores, key=lambda k: latin_scores[k])
-    if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
+        return lang, _new(Evidence, (f"lang:{lang}", "language:words", _spans(voters[lang], text), max(ru, uk)))
+    best = max(_LATIN, key=scores.__getitem__)  # the first of equals, in the order of _LATIN
+    if scores[best] == 0 or (latin >= 3 and scores[best] <= 1):
         guess = _Fallback.classify(text, candidates=("pl", "en"))
         if guess == OTHER and hint in LANGUAGES and latin <= 2:
             guess = str(hint)
-        return guess, Evidence(f"lang:{guess}", "language:model")
+        return guess, _new(Evidence, (f"lang:{guess}", "language:model", (), 1.0))
     lang = "ru" if best == "ru_latin" else best
     rule = "language:transliterated" if best == "ru_latin" else "language:words"
-    return lang, Evidence(f"lang:{lang}", rule, _spans(voters[best], text), latin_scores[best])
+    return lang, _new(Evidence, (f"lang:{lang}", rule, _spans(voters[best], text), scores[best]))
+
+
+_LATIN = ("pl", "en", "ru_latin")
 
 
 def _spans(tokens: list[Token], text: str) -> tuple[Span, ...]:
     """The spans of the first five words that voted (what the evidence shows)."""
-    return tuple([_new(Span, (t.start, t.end, text[t.start : t.end])) for t in tokens[:5]])
+    return tuple([_new(Span, (start, end, text[start:end])) for _, _, start, end, _ in tokens[:5]])
 
 
-_new = tuple.__new__  # builds a named tuple without its Python-level __new__
+# Builds a named tuple without its Python-level __new__ (every field given).
+_new = tuple.__new__

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -40,8 +40,7 @@ class Span(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Evidence:
+class Evidence(NamedTuple):
     """One reason for a part of the result.
 
     ``supports`` names what it argues for (``kind:complaint``, ``sentiment:negative``,
@@ -49,18 +48,13 @@ class Evidence:
     feature; ``spans`` point at the words in the text; ``weight`` is how much it counted.
     """
 
+    # A named tuple, like Span: a triage makes a dozen of these, and a frozen dataclass
+    # (which sets each field through object.__setattr__) costs several times as much.
+
     supports: str
     rule: str
     spans: tuple[Span, ...] = ()
     weight: float = 1.0
-
-    def __init__(self, supports: str, rule: str, spans: tuple[Span, ...] = (), weight: float = 1.0) -> None:
-        # What the frozen dataclass's own __init__ does (it calls object.__setattr__ per
-        # field), through the slots' setters: half the cost, and a triage makes a dozen.
-        _set_supports(self, supports)
-        _set_rule(self, rule)
-        _set_spans(self, spans)
-        _set_weight(self, weight)
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form."""
@@ -72,13 +66,7 @@ class Evidence:
         }
 
 
-_set_supports = Evidence.__dict__["supports"].__set__
-_set_rule = Evidence.__dict__["rule"].__set__
-_set_spans = Evidence.__dict__["spans"].__set__
-_set_weight = Evidence.__dict__["weight"].__set__
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Triage:
     """The triage of one text."""
 
@@ -93,6 +81,34 @@ class Triage:
     followers: int | None = None
     evidence: tuple[Evidence, ...] = field(default=())
     kind_scores: dict[str, float] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        language: str,
+        kind: Kind,
+        kind_confidence: float,
+        sentiment: Sentiment,
+        sentiment_score: float,
+        urgent: bool,
+        outage: bool,
+        abusive: bool = False,
+        followers: int | None = None,
+        evidence: tuple[Evidence, ...] = (),
+        kind_scores: dict[str, float] | None = None,
+    ) -> None:
+        # What the frozen dataclass's own __init__ does (it calls object.__setattr__ per
+        # field), through the slots' setters: half the cost, and there is one per text.
+        _set_language(self, language)
+        _set_kind(self, kind)
+        _set_kind_confidence(self, kind_confidence)
+        _set_sentiment(self, sentiment)
+        _set_sentiment_score(self, sentiment_score)
+        _set_urgent(self, urgent)
+        _set_outage(self, outage)
+        _set_abusive(self, abusive)
+        _set_followers(self, followers)
+        _set_evidence(self, evidence)
+        _set_kind_scores(self, {} if kind_scores is None else kind_scores)
 
     def for_(self, supports: str) -> tuple[Evidence, ...]:
         """The evidence for one part of the result, e.g. ``kind:complaint``."""
@@ -112,3 +128,18 @@ class Triage:
             "followers": self.followers,
             "evidence": [e.as_dict() for e in self.evidence],
         }
+
+
+(
+    _set_language,
+    _set_kind,
+    _set_kind_confidence,
+    _set_sentiment,
+    _set_sentiment_score,
+    _set_urgent,
+    _set_outage,
+    _set_abusive,
+    _set_followers,
+    _set_evidence,
+    _set_kind_scores,
+) = [Triage.__dict__[f.name].__set__ for f in fields(Triage)]

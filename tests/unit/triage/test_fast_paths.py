@@ -8,6 +8,7 @@ model features of a text.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from typing import Any
@@ -17,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from otklik.triage import classify, features, lexicon
+from otklik.triage import classify, features, language, lexicon
 from otklik.triage import model as models
 from otklik.triage.cache import BoundedCache
-from otklik.triage.result import Evidence, Span
+from otklik.triage.result import LANGUAGES, OTHER, Evidence, Kind, Sentiment, Span, Triage
 from otklik.triage.text import Token, TokenType, _norm_word, fold, tokenize
 
 # The token pattern as one regular expression, tried at every position (the reference).
@@ -135,7 +136,7 @@ def test_against_others_is_the_one_class_at_a_time_arithmetic() -> None:
 def test_a_texts_rows_are_the_stack_of_its_word_rows_and_feature_rows() -> None:
     bundle = models.bundle()
     prepared = classify.prepare("Заказ не пришёл, где он??? 😡 @shop #fail", addressing="direct")
-    words = [w for w, _ in prepared.features.words]
+    words = prepared.features.words
     text_rows = bundle.text_rows(words, prepared.features.ids)
     stacked = np.vstack([*(bundle.word_row(w) for w in words), bundle.rows(prepared.features.ids)])
     assert np.array_equal(text_rows.rows, stacked)
@@ -195,7 +196,11 @@ def test_evidence_picked_is_that_of_the_plain_ranking(shared: bool) -> None:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.floats(min_value=0.0, max_value=1.0) | st.integers(0, 20000).map(lambda k: (k + 0.5) / 10000))
+@given(
+    st.floats(min_value=0.0, max_value=1.0)
+    | st.integers(0, 20000).map(lambda k: (k + 0.5) / 10000)
+    | st.floats(min_value=-1e20, max_value=1e20)
+)
 def test_round4_is_round_to_four_digits(p: float) -> None:
     assert classify._round4(p) == round(p, 4)
 
@@ -297,7 +302,7 @@ def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexi
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return features.Features(word_spans, ids, groups, spans, names)
+    return features.Features([word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names)
 
 
 def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
@@ -306,7 +311,7 @@ def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
     fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     assert fast == plain
-    assert all(type(span) is Span for _, span in fast.words)
+    assert all(type(span) is Span for span in fast.word_spans)
     assert all(type(span) is Span for span in fast.spans)
 
 
@@ -341,3 +346,189 @@ _FEATURE_PIECES = [*_PIECES, " не ", " работает ", " спасибо ",
 )
 def test_features_of_random_text_are_those_of_the_plain_extraction(text: str, lang: str, addressing: str | None) -> None:
     _assert_same_features(text, lang, addressing)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _PlainTriage:
+    """Triage as the dataclass's own __init__ builds it."""
+
+    language: str
+    kind: Kind
+    kind_confidence: float
+    sentiment: Sentiment
+    sentiment_score: float
+    urgent: bool
+    outage: bool
+    abusive: bool = False
+    followers: int | None = None
+    evidence: tuple[Evidence, ...] = dataclasses.field(default=())
+    kind_scores: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def _fields(value: object) -> list[tuple[str, object]]:
+    return [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]  # type: ignore[arg-type]
+
+
+def test_a_triage_is_built_as_the_frozen_dataclass_would_build_it() -> None:
+    evidence = (Evidence("kind:complaint", "model:kind", (Span(0, 3, "abc"),), 0.5),)
+    required = ("en", Kind.COMPLAINT, 0.9, Sentiment.NEGATIVE, -0.8, False, True)
+    names = ("language", "kind", "kind_confidence", "sentiment", "sentiment_score", "urgent", "outage")
+    cases: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        (required, {}),
+        (required, {"abusive": True, "followers": 12}),
+        ((*required, True, 7, evidence, {"complaint": 0.9}), {}),
+        ((), dict(zip(names, required, strict=True))),
+    ]
+    for args, kwargs in cases:
+        fast, plain = Triage(*args, **kwargs), _PlainTriage(*args, **kwargs)  # type: ignore[arg-type]
+        assert _fields(fast) == _fields(plain)
+        assert _fields(dataclasses.replace(fast, urgent=True)) == _fields(dataclasses.replace(plain, urgent=True))
+    first, second = Triage(*required), Triage(*required)
+    assert first.kind_scores == {} and first.kind_scores is not second.kind_scores  # a dict of its own
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.kind = Kind.SPAM  # type: ignore[misc]
+
+
+# Lexicon and stop words of each language, Latin Russian, numbers and the token pieces.
+_LEXICON_WORDS = ("не", "работает", "спасибо", "nie", "dziala", "działa", "dzięki", "thanks", "not", "great", "ne", "rabotaet")
+_LEXICON_PIECES = [
+    *_PIECES,
+    *(
+        f" {word} "
+        for word in (*_LEXICON_WORDS, "spasibo", "privet", "gde", "zakaz", "вже", "дякую", "do", "a", "12", "#45", "№7", "1 200")
+    ),
+    ", ",
+]
+
+
+def _plain_lexicon_words(tokens: list[Token], lang: str, latin_russian: bool) -> tuple[list[str], list[Token]]:
+    """Token by token: words folded for Polish or transliterated for Latin Russian, numbers as they are."""
+    words: list[str] = []
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type is TokenType.WORD:
+            word = token.norm
+            if lang == "pl":
+                word = fold(word)
+            elif latin_russian and lang == "ru" and word.isascii():
+                word = lexicon.to_cyrillic(word)
+            words.append(word)
+            kept.append(token)
+        elif token.type is TokenType.NUMBER:
+            words.append(token.norm)
+            kept.append(token)
+    return words, kept
+
+
+def _plain_find(tokens: list[Token], text: str, lang: str) -> list[lexicon.Hit]:
+    """The hits as find first chose them, from the words of the plain loop."""
+    latin_russian = lang == "ru" and sum(t.type is TokenType.WORD and t.norm.isascii() for t in tokens) > len(tokens) / 2
+    words, kept = _plain_lexicon_words(tokens, lang, latin_russian)
+    matches = lexicon._matches(words, lang if lang in lexicon.LEXICON else "en")
+    matches.sort(key=lambda m: (m[2], m[2] - m[3], m[1], m[4]))
+    hits = []
+    seen: set[tuple[str, int]] = set()
+    for category, pattern, first, last, _ in matches:
+        places = [(category, i) for i in range(first, last + 1)]
+        if not seen.isdisjoint(places):
+            continue
+        seen.update(places)
+        start, end = kept[first].start, kept[last].end
+        hits.append(lexicon.Hit(category, pattern, first, last, Span(start, end, text[start:end])))
+    return hits
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LEXICON_PIECES), max_size=30).map("".join), st.sampled_from(["ru", "pl", "en", "uk", "other"]))
+def test_lexicon_words_and_hits_are_those_of_the_plain_loop(text: str, lang: str) -> None:
+    tokens = tokenize(text)
+    for latin_russian in (False, True):
+        assert lexicon.lexicon_words(tokens, lang, latin_russian=latin_russian) == _plain_lexicon_words(tokens, lang, latin_russian)
+    assert lexicon.find(tokens, text, lang) == _plain_find(tokens, text, lang)
+
+
+def _plain_fallback(text: str, candidates: tuple[str, ...]) -> str:
+    """py3langid's best of ``candidates``, from the whole ranking."""
+    import py3langid  # type: ignore[import-untyped]
+
+    ranked = py3langid.rank(text)
+    top_code, top_score = ranked[0]
+    ours = [(code, score) for code, score in ranked if code in candidates]
+    if not ours or top_score < -1e30:
+        return OTHER
+    code, score = ours[0]
+    if code == top_code or (top_score - score) / max(len(text), 1) < 0.6:
+        return str(code)
+    return OTHER
+
+
+def _plain_detect(tokens: list[Token], text: str, hint: str | None) -> tuple[str, Evidence | None]:
+    """Language detection as first written: the votes of each word, then the rules."""
+    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
+    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
+    cyrillic = latin = 0
+    for token in tokens:
+        if token.type is not TokenType.WORD:
+            continue
+        is_cyrillic, votes = language._votes(token.norm)
+        if is_cyrillic:
+            cyrillic += 1
+        else:
+            latin += 1
+        for lang, weight in votes:
+            scores[lang] += weight
+            voters[lang].append(token)
+
+    def spans(voted: list[Token]) -> tuple[Span, ...]:
+        return tuple(Span(t.start, t.end, text[t.start : t.end]) for t in voted[:5])
+
+    if cyrillic == 0 and latin == 0:
+        return (hint if hint in LANGUAGES else OTHER), None
+    if cyrillic >= latin:
+        ru, uk = scores["ru"], scores["uk"]
+        if ru == uk == 0:
+            guess = _plain_fallback(text, ("ru", "uk")) if cyrillic >= 3 else (hint if hint in ("ru", "uk") else "ru")
+            return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
+        lang = "uk" if uk > ru else "ru"
+        return lang, Evidence(f"lang:{lang}", "language:words", spans(voters[lang]), max(ru, uk))
+    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
+    best = max(latin_scores, key=lambda k: latin_scores[k])
+    if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
+        guess = _plain_fallback(text, ("pl", "en"))
+        if guess == OTHER and hint in LANGUAGES and latin <= 2:
+            guess = str(hint)
+        return guess, Evidence(f"lang:{guess}", "language:model")
+    lang = "ru" if best == "ru_latin" else best
+    rule = "language:transliterated" if best == "ru_latin" else "language:words"
+    return lang, Evidence(f"lang:{lang}", rule, spans(voters[best]), latin_scores[best])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😡 12",
+        "Заказ не пришёл, где он??? 😡",
+        "Дякую за швидку доставку, все прийшло ціле!",
+        "privet, gde moj zakaz?? uzhe nedelyu zhdu",
+        "nie dziala aplikacja od rana, co jest grane",
+        "thanks for nothing @Skyrail",
+        "Das ist wirklich nicht gut, ich warte seit Tagen",
+        "ok",
+        "мама мыла раму долго",
+        "ala ma kota, a kot ma ale",
+        "do",  # Polish and English tie: the first of them wins
+        "a no",  # English and Latin Russian tie
+    ],
+)
+@pytest.mark.parametrize("hint", [None, "uk", "pl"])
+def test_language_is_that_of_the_plain_detection(text: str, hint: str | None) -> None:
+    tokens = tokenize(text)
+    assert language.detect_with_evidence(tokens, text, hint=hint) == _plain_detect(tokens, text, hint)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LEXICON_PIECES), max_size=20).map("".join), st.sampled_from([None, "ru", "uk", "pl", "en"]))
+def test_language_of_random_text_is_that_of_the_plain_detection(text: str, hint: str | None) -> None:
+    tokens = tokenize(text)
+    assert language.detect_with_evidence(tokens, text, hint=hint) == _plain_detect(tokens, text, hint)
