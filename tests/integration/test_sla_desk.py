@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -18,6 +19,7 @@ from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.domain.agents import Role
 from otklik.domain.conversations import Priority
+from otklik.domain.replies import DeliveryState
 from otklik.domain.sla import BusinessCalendar, OpenRange, SlaConfig, TeamHours
 from otklik.services.actions import route_to_team
 from otklik.services.inbox import InboxFilters, list_inbox
@@ -285,3 +287,54 @@ def test_open_conversations_stored_before_clocks_existed_get_one(services: Servi
     assert (row.clock_kind, row.clock_rank, row.due_at) == ("first_response", 0, T0 + timedelta(hours=2))
     assert row.warn_at is not None
     assert start_missing_clocks(uow_factory=services.uow) == 0  # once
+
+
+def test_saving_many_conversations_at_once_writes_what_saving_each_writes(services: Services) -> None:
+    """A triage pass saves its conversations together; the clocks must come out as one by one."""
+    ids = [
+        _ingest(services, text, author=f"many-{n}", lang=lang) for n, (text, lang) in enumerate([(COMPLAINT, "en"), (QUESTION, "pl")] * 3)
+    ]
+    _triage(services)
+    with services.uow() as uow:
+        team = uow.teams.ensure("Care PL")
+        routed, _ = uow.conversations.get(ids[0]).move_to_team(team, by="test", at=services.clock.now())  # type: ignore[union-attr]
+        uow.conversations.save(routed)
+        uow.replies.add(
+            conversation_id=ids[1],
+            agent_id=None,
+            text="Sprawdzam, chwileczkę 🙂",
+            created_at=services.clock.now(),
+            delivery_state=DeliveryState.SENT,
+            idempotency_key="many-1",
+            in_reply_to_item_id=None,
+        )
+        # The warning scan has moved on along the clock that runs: a save must not rewind it.
+        moved_on = services.clock.now() + timedelta(minutes=7)
+        uow.connection.execute(update(t.conversations).where(t.conversations.c.id == ids[2]).values(warn_at=moved_on))
+        uow.commit()
+
+    def saved(together: bool) -> list[Any]:
+        with services.uow() as uow:
+            changed = [uow.conversations.get(i) for i in ids]
+            # Three of them change priority, so their clocks move; the others are saved as they are.
+            changed[3:] = [replace(c, priority=Priority.HIGH) for c in changed[3:]]  # type: ignore[type-var]
+            if together:
+                uow.conversations.save_many(changed)  # type: ignore[arg-type]
+            else:
+                for conversation in changed:
+                    uow.conversations.save(conversation)  # type: ignore[arg-type]
+            rows = uow.connection.execute(select(t.conversations).where(t.conversations.c.id.in_(ids)).order_by(t.conversations.c.id)).all()
+            uow.rollback()
+        return rows
+
+    before = {i: _clock_row(services, i) for i in ids}
+    one_by_one, together = saved(False), saved(True)
+    assert together == one_by_one
+    by_id = {r.id: r for r in together}
+    assert by_id[ids[0]].team_id == team
+    assert by_id[ids[1]].clock_kind != by_id[ids[3]].clock_kind  # answered before: the next response's clock
+    assert by_id[ids[2]].warn_at == moved_on
+    assert [by_id[i].priority for i in ids[3:]] == ["high"] * 3
+    # The questions were of normal priority: high shortens their clocks (the complaint was high already).
+    assert [before[i].priority for i in ids[3:]] == ["normal", "high", "normal"]
+    assert by_id[ids[3]].due_at < before[ids[3]].due_at and by_id[ids[5]].due_at < before[ids[5]].due_at

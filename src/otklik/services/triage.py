@@ -25,6 +25,7 @@ from otklik.errors import InvalidPayload, NotFound
 from otklik.services.access import Actor, access_conversation
 from otklik.services.ports import UowFactory
 from otklik.store import tables as t
+from otklik.store.bulk import insert_rows
 from otklik.store.repositories import conversation_from_row
 from otklik.store.uow import SqlUnitOfWork
 from otklik.triage import LANGUAGES, Kind, Sentiment, Triage, analyse
@@ -123,7 +124,9 @@ def triage_pending(*, uow_factory: UowFactory, clock: Clock, active: ActiveSchem
             facts = active.schema.facts(result, addressing=row["addressing"], channel=row["source"], text=row["text"])
             verdict = active.schema.decide(facts, workload_high=workload_high)
             records.append(_record(row["id"], row["conversation_id"], result, verdict, active.version, now))
-        if records:
+        if records and connection.dialect.name == "sqlite":
+            insert_rows(connection, t.triage, records)
+        elif records:
             connection.execute(insert(t.triage), records)
         connection.execute(delete(t.triage_queue).where(t.triage_queue.c.item_id.in_(ids)))
         _refresh(uow, sorted({r["conversation_id"] for r in rows}), now=now, version=active.version)
@@ -197,6 +200,8 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
     if connection.dialect.name != "sqlite":
         query = query.with_for_update()
     loaded = {int(r["id"]): conversation_from_row(r) for r in connection.execute(query).mappings()}
+    team_ids: dict[str, int] = {}
+    saved: list[Conversation] = []
     for conversation_id in conversation_ids:
         conversation = loaded.get(conversation_id)
         triaged = by_conversation.get(conversation_id)
@@ -223,13 +228,13 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
         if event is not None:
             events.append(event)
         if top["team"] and updated.team_id is None:
-            team_id = uow.teams.ensure(top["team"])
-            updated, team_event = updated.move_to_team(team_id, by=by, at=now)
+            if top["team"] not in team_ids:
+                team_ids[top["team"]] = uow.teams.ensure(top["team"])
+            updated, team_event = updated.move_to_team(team_ids[top["team"]], by=by, at=now)
             events.append(team_event)
-        updated = _auto_status(updated, open_rows, top, by=by, at=now, events=events)
-        uow.conversations.save(updated)
-    for event in events:
-        uow.events.append(event)
+        saved.append(_auto_status(updated, open_rows, top, by=by, at=now, events=events))
+    uow.conversations.save_many(saved)
+    uow.events.append_many(events)
 
 
 def _auto_status(conversation: Conversation, open_rows: list[Any], top: Any, *, by: str, at: datetime, events: list[Event]) -> Conversation:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, CursorResult, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, RowMapping, bindparam, func, insert, select, update
 
 from otklik.domain.agents import Agent, Role, Team
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -15,7 +15,7 @@ from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.domain.replies import DeliveryState, Reply, ReplyCheck
 from otklik.domain.sla import SlaClock, SlaConfig, conversation_clock
 from otklik.store import tables as t
-from otklik.store.bulk import IN_LIST_MAX
+from otklik.store.bulk import IN_LIST_MAX, insert_rows, update_rows
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -241,29 +241,50 @@ class ConversationRepository(_Repository):
 
     def clock_columns(self, c: Conversation) -> dict[str, Any]:
         """The SLA clock columns ``c`` gets when saved (a running clock only while it is open and waiting)."""
-        clock = None
-        if c.is_active and c.waiting_since is not None:
-            team = None
-            if c.team_id is not None:
-                team = self.connection.execute(select(t.teams.c.name).where(t.teams.c.id == c.team_id)).scalar()
-            answered = (
-                c.id > 0
-                and self.connection.execute(select(t.replies.c.id).where(t.replies.c.conversation_id == c.id).limit(1)).first() is not None
-            )
-            clock = conversation_clock(
-                self.sla, active=True, waiting_since=c.waiting_since, answered_before=answered, priority=c.priority, team=team
-            )
-        return clock_values(clock, c.due_at)
+        return self._clock_columns([c])[0]
 
-    def _keep_warnings(self, c: Conversation, values: dict[str, Any]) -> None:
+    def _clock_columns(self, conversations: Sequence[Conversation]) -> list[dict[str, Any]]:
+        # What the clocks depend on (team names, whether we answered before) is read for all
+        # of them at once: a triage pass saves hundreds of conversations in one transaction.
+        running = [c for c in conversations if c.is_active and c.waiting_since is not None]
+        team_ids = sorted({c.team_id for c in running if c.team_id is not None})
+        ids = sorted({c.id for c in running if c.id > 0})
+        teams: dict[int, str] = {}
+        answered: set[int] = set()
+        for start in range(0, len(team_ids), IN_LIST_MAX):
+            chunk = team_ids[start : start + IN_LIST_MAX]
+            teams.update(
+                (int(r.id), r.name) for r in self.connection.execute(select(t.teams.c.id, t.teams.c.name).where(t.teams.c.id.in_(chunk)))
+            )
+        for start in range(0, len(ids), IN_LIST_MAX):
+            chunk = ids[start : start + IN_LIST_MAX]
+            query = select(t.replies.c.conversation_id).where(t.replies.c.conversation_id.in_(chunk)).distinct()
+            answered.update(int(r) for r in self.connection.execute(query).scalars())
+        columns = []
+        for c in conversations:
+            clock = None
+            if c.is_active and c.waiting_since is not None:
+                team = teams.get(c.team_id) if c.team_id is not None else None
+                clock = conversation_clock(
+                    self.sla, active=True, waiting_since=c.waiting_since, answered_before=c.id in answered, priority=c.priority, team=team
+                )
+            columns.append(clock_values(clock, c.due_at))
+        return columns
+
+    def _keep_warnings(self, conversations: Sequence[Conversation], values: Sequence[dict[str, Any]]) -> None:
         # Saving again with the same clock (an assignment, a triage that changed nothing)
         # must not warn twice: keep the scan's position on the clock that is running.
-        if values["clock_kind"] is None:
-            return
+        ids = sorted(c.id for c, v in zip(conversations, values, strict=True) if v["clock_kind"] is not None)
         c_ = t.conversations.c
-        row = self.connection.execute(select(c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id == c.id)).first()
-        if row is not None and row.clock_kind == values["clock_kind"] and row.due_at == values["due_at"]:
-            values["warn_at"] = row.warn_at
+        current: dict[int, Any] = {}
+        for start in range(0, len(ids), IN_LIST_MAX):
+            chunk = ids[start : start + IN_LIST_MAX]
+            query = select(c_.id, c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id.in_(chunk))
+            current.update((int(r.id), r) for r in self.connection.execute(query))
+        for c, v in zip(conversations, values, strict=True):
+            row = current.get(c.id)
+            if row is not None and row.clock_kind == v["clock_kind"] and row.due_at == v["due_at"]:
+                v["warn_at"] = row.warn_at
 
     def get(self, conversation_id: int, *, for_update: bool = False) -> Conversation | None:
         """A conversation by id; ``for_update`` locks its row on PostgreSQL."""
@@ -298,9 +319,21 @@ class ConversationRepository(_Repository):
 
     def save(self, conversation: Conversation) -> None:
         """Write a changed conversation back, with its SLA clock."""
-        values = conversation_values(conversation) | self.clock_columns(conversation)
-        self._keep_warnings(conversation, values)
-        self.connection.execute(update(t.conversations).where(t.conversations.c.id == conversation.id).values(**values))
+        self.save_many([conversation])
+
+    def save_many(self, conversations: Sequence[Conversation]) -> None:
+        """Write changed conversations back, with their SLA clocks: a few queries, not a few each."""
+        if not conversations:
+            return
+        clocks = self._clock_columns(conversations)
+        self._keep_warnings(conversations, clocks)
+        rows = [conversation_values(c) | clock | {"id": c.id} for c, clock in zip(conversations, clocks, strict=True)]
+        if self.connection.dialect.name == "sqlite":
+            update_rows(self.connection, t.conversations, "id", rows)
+            return
+        names = [name for name in rows[0] if name != "id"]
+        statement = update(t.conversations).where(t.conversations.c.id == bindparam("_id")).values({n: bindparam(n) for n in names})
+        self.connection.execute(statement, [{"_id": row.pop("id"), **row} for row in rows])
 
 
 def _reply(row: RowMapping) -> Reply:
@@ -523,15 +556,17 @@ class EventRepository(_Repository):
 
     def append(self, event: Event) -> None:
         """Record one change."""
-        self.connection.execute(
-            insert(t.events).values(
-                conversation_id=event.conversation_id,
-                kind=event.kind.value,
-                actor=event.actor,
-                at=event.at,
-                data=event.data,
-            )
-        )
+        self.append_many([event])
+
+    def append_many(self, events: Sequence[Event]) -> None:
+        """Record changes in one statement."""
+        if not events:
+            return
+        rows = [{"conversation_id": e.conversation_id, "kind": e.kind.value, "actor": e.actor, "at": e.at, "data": e.data} for e in events]
+        if self.connection.dialect.name == "sqlite":
+            insert_rows(self.connection, t.events, rows)
+        else:
+            self.connection.execute(insert(t.events), rows)
 
     def latest_desk_event(self, kind: EventKind) -> Event | None:
         """The newest event of ``kind`` that belongs to no conversation (a desk-wide change).
