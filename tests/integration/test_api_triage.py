@@ -138,6 +138,7 @@ def test_a_conversation_shows_each_items_triage_with_its_evidence(api: tuple[Liv
 
     detail = client.get(f"/api/v1/conversations/{ids['complaint'][0]}").json()
     assert (detail["kind"], detail["sentiment"], detail["decision"]) == ("complaint", "negative", "respond")
+    assert detail["sla_class"] == "standard"  # the default schema's complaints rule
     assert not {"urgent", "outage"} & set(detail["signals"])
     [item] = detail["items"]
     triage = item["triage"]

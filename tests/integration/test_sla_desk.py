@@ -19,6 +19,7 @@ from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.domain.agents import Role
 from otklik.domain.conversations import Priority
+from otklik.domain.items import Addressing
 from otklik.domain.replies import DeliveryState
 from otklik.domain.sla import BusinessCalendar, OpenRange, SlaConfig, TeamHours
 from otklik.services.actions import route_to_team
@@ -338,3 +339,20 @@ def test_saving_many_conversations_at_once_writes_what_saving_each_writes(servic
     # The questions were of normal priority: high shortens their clocks (the complaint was high already).
     assert [before[i].priority for i in ids[3:]] == ["normal", "high", "normal"]
     assert by_id[ids[3]].due_at < before[ids[3]].due_at and by_id[ids[5]].due_at < before[ids[5]].due_at
+
+
+def test_a_brand_mention_that_asks_runs_on_the_proactive_class_targets(services: Services) -> None:
+    """The default schema gives such a mention the SLA class "proactive"; the default SLA file gives it 4 h."""
+    asked = make_draft(text="кто знает, СвязьТелеком даёт роуминг в Турции?", author_id="mention-1", addressing=Addressing.BRAND_MENTION)
+    mention = ingest_items([asked], uow=services.uow(), clock=services.clock)[0].conversation_id
+    direct = _ingest(services, QUESTION, author="direct-1", lang="pl")
+    _triage(services)
+    proactive, standard = _clock_row(services, mention), _clock_row(services, direct)
+    assert (proactive.decision, proactive.priority, proactive.sla_class) == ("respond", "normal", "proactive")
+    assert (standard.priority, standard.sla_class) == ("normal", "standard")
+    # The care team is open round the clock: business time is calendar time here.
+    assert proactive.due_at - proactive.clock_started_at == timedelta(hours=4)
+    assert standard.due_at - standard.clock_started_at == timedelta(hours=2)
+    with services.uow(write=False) as uow:
+        triaged = [e for e in uow.events.for_conversation(mention) if e.kind.value == "triaged"]
+    assert triaged[-1].data["sla_class"] == "proactive"

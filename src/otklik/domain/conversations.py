@@ -99,6 +99,8 @@ class Conversation:
     sentiment: str | None = None
     decision: str | None = None
     signals: tuple[str, ...] = ()
+    #: The response schema's SLA class for it; the SLA file may give the class its own targets.
+    sla_class: str | None = None
 
     def _to(self, target: Status, *, verb: str, at: datetime) -> Conversation:
         if TRANSITIONS.get((self.status, target)) != verb:
@@ -186,13 +188,22 @@ class Conversation:
         priority: Priority,
         by: str,
         at: datetime,
+        sla_class: str | None = None,
         **details: object,
     ) -> tuple[Conversation, Event | None]:
-        """Take what triage and the schema decided; an event records any change of priority or decision."""
+        """Take what triage and the schema decided; an event records any change of priority, decision or SLA class."""
         changed = replace(
-            self, kind=kind, sentiment=sentiment, decision=decision, signals=tuple(sorted(signals)), priority=priority, updated_at=at
+            self,
+            kind=kind,
+            sentiment=sentiment,
+            decision=decision,
+            signals=tuple(sorted(signals)),
+            priority=priority,
+            sla_class=sla_class,
+            updated_at=at,
         )
-        if (self.priority, self.decision, self.kind) == (priority, decision, kind) and self.signals == changed.signals:
+        same = (self.priority, self.decision, self.kind, self.sla_class) == (priority, decision, kind, sla_class)
+        if same and self.signals == changed.signals:
             return replace(changed, updated_at=self.updated_at), None
         event = self._event(
             EventKind.TRIAGED,
@@ -203,6 +214,7 @@ class Conversation:
             triage_kind=kind,
             decision=decision,
             signals=list(changed.signals),
+            sla_class=sla_class,
             **details,
         )
         return changed, event

@@ -263,14 +263,22 @@ class SlaPolicy:
     acceptable: timedelta = timedelta(hours=24)
     #: Targets when the customer writes again on a conversation already answered.
     next_response: Mapping[Priority, timedelta] = field(default_factory=_default_targets)
+    #: Targets of the response schema's SLA classes, by class and clock; they replace the
+    #: priority's target. A class not named here runs on its priority's targets.
+    classes: Mapping[str, Mapping[ClockKind, timedelta]] = field(default_factory=dict)
 
-    def target(self, kind: ClockKind, priority: Priority) -> timedelta:
-        """The response target of a clock of ``kind`` at ``priority``."""
+    def target(self, kind: ClockKind, priority: Priority, sla_class: str | None = None) -> timedelta:
+        """The response target of a clock of ``kind`` at ``priority`` (or of ``sla_class``, when it has one)."""
+        by_class = self.classes.get(sla_class) if sla_class else None
+        if by_class is not None and kind in by_class:
+            return by_class[kind]
         return (self.first_response if kind is ClockKind.FIRST_RESPONSE else self.next_response)[priority]
 
-    def start_clock(self, kind: ClockKind, started_at: datetime, priority: Priority, calendar: BusinessCalendar) -> SlaClock:
+    def start_clock(
+        self, kind: ClockKind, started_at: datetime, priority: Priority, calendar: BusinessCalendar, sla_class: str | None = None
+    ) -> SlaClock:
         """A clock started by a customer item at ``started_at``, its thresholds in business time."""
-        target = self.target(kind, priority)
+        target = self.target(kind, priority, sla_class)
         return SlaClock(
             kind=kind,
             started_at=started_at,
@@ -326,9 +334,11 @@ class SlaConfig:
         """The calendar ``team``'s clocks run on (care windows applied)."""
         return self.hours(team).clock_calendar
 
-    def start_clock(self, kind: ClockKind, started_at: datetime, priority: Priority, team: str | None) -> SlaClock:
-        """A clock for ``team`` at ``priority``, started at ``started_at``."""
-        return self.policy.start_clock(kind, started_at, priority, self.calendar(team))
+    def start_clock(
+        self, kind: ClockKind, started_at: datetime, priority: Priority, team: str | None, sla_class: str | None = None
+    ) -> SlaClock:
+        """A clock for ``team`` at ``priority`` (or ``sla_class``), started at ``started_at``."""
+        return self.policy.start_clock(kind, started_at, priority, self.calendar(team), sla_class)
 
 
 def conversation_clock(
@@ -339,6 +349,7 @@ def conversation_clock(
     answered_before: bool,
     priority: Priority,
     team: str | None,
+    sla_class: str | None = None,
 ) -> SlaClock | None:
     """The clock a conversation runs on, or None when no answer is owed.
 
@@ -349,4 +360,4 @@ def conversation_clock(
     if not active or waiting_since is None:
         return None
     kind = ClockKind.NEXT_RESPONSE if answered_before else ClockKind.FIRST_RESPONSE
-    return config.start_clock(kind, waiting_since, priority, team)
+    return config.start_clock(kind, waiting_since, priority, team, sla_class)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from otklik.domain.conversations import Priority
-from otklik.domain.sla import BusinessCalendar, OpenRange, SlaConfig, SlaPolicy, TeamHours
+from otklik.domain.sla import BusinessCalendar, ClockKind, OpenRange, SlaConfig, SlaPolicy, TeamHours
 from otklik.errors import ConfigError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -171,6 +171,28 @@ class _Reader:
                 out[Priority(name)] = target
         return out
 
+    def classes(self, node: yaml.Node, acceptable: timedelta) -> dict[str, dict[ClockKind, timedelta]]:
+        """``targets.classes``: per SLA class of the response schema, its own first- and next-response targets."""
+        out: dict[str, dict[ClockKind, timedelta]] = {}
+        for name, (key, value) in self.mapping(node, "targets.classes", []).items():
+            what = f"targets.classes.{name}"
+            given = self.mapping(value, what, _CLASS_TARGETS)
+            if isinstance(value, yaml.MappingNode) and not value.value:
+                self.fail(key, f"{what} gives no target (first_response, next_response)")
+            targets: dict[ClockKind, timedelta] = {}
+            for field_name, (_, field_value) in given.items():
+                target = self.duration(field_value, f"{what}.{field_name}")
+                if target is None:
+                    continue
+                if target > acceptable:
+                    self.fail(field_value, f"{what}.{field_name} is longer than targets.acceptable")
+                targets[ClockKind(field_name)] = target
+            # Unless given, answering again is held to the class's first-response target.
+            if ClockKind.FIRST_RESPONSE in targets:
+                targets.setdefault(ClockKind.NEXT_RESPONSE, targets[ClockKind.FIRST_RESPONSE])
+            out[name] = targets
+        return out
+
     def flag(self, node: yaml.Node, what: str) -> bool:
         text = self.scalar(node, what)
         if text not in ("true", "false", "yes", "no"):
@@ -295,7 +317,8 @@ class _Reader:
 
 
 _TOP = ["targets", "teams", "default_team"]
-_TARGETS = ["first_response", "next_response", "acceptable"]
+_TARGETS = ["first_response", "next_response", "acceptable", "classes"]
+_CLASS_TARGETS = ["first_response", "next_response"]
 
 
 def parse_sla_config(text: str, *, source: str = "sla", base: Path | None = None) -> SlaConfig:
@@ -314,6 +337,7 @@ def parse_sla_config(text: str, *, source: str = "sla", base: Path | None = None
     top = reader.mapping(root, "the SLA file", _TOP)
     policy = SlaPolicy()
     first, following, acceptable = dict(policy.first_response), dict(policy.next_response), policy.acceptable
+    classes: dict[str, dict[ClockKind, timedelta]] = {}
     if "targets" in top:
         targets = reader.mapping(top["targets"][1], "targets", _TARGETS)
         if "first_response" in targets:
@@ -327,6 +351,8 @@ def parse_sla_config(text: str, *, source: str = "sla", base: Path | None = None
             for priority, target in first.items():
                 if target > acceptable:
                     reader.fail(targets["acceptable"][1], f"targets.acceptable is shorter than the {priority.value} first-response target")
+        if "classes" in targets:
+            classes = reader.classes(targets["classes"][1], acceptable)
     teams: dict[str, TeamHours] = {}
     if "teams" not in top:
         reader.fail(root, "the SLA file names no teams")
@@ -347,7 +373,7 @@ def parse_sla_config(text: str, *, source: str = "sla", base: Path | None = None
         reader.fail(top["default_team"][1], f"default_team: {default!r} is not one of the teams")
     if reader.problems:
         raise SlaConfigError(reader.problems, source=source)
-    return SlaConfig(SlaPolicy(first_response=first, acceptable=acceptable, next_response=following), teams, default)
+    return SlaConfig(SlaPolicy(first_response=first, acceptable=acceptable, next_response=following, classes=classes), teams, default)
 
 
 def default_sla_text() -> str:

@@ -182,6 +182,7 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
             tr.priority,
             tr.team,
             tr.rule,
+            tr.sla,
             tr.reason,
             tr.urgent,
             tr.outage,
@@ -222,6 +223,7 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
             by=by,
             at=now,
             rule=top["rule"],
+            sla_class=top["sla"],
             item_id=int(top["item_id"]),
             schema_version=version,
         )

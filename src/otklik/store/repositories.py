@@ -169,6 +169,7 @@ def conversation_from_row(row: Mapping[Any, Any]) -> Conversation:
         sentiment=row["sentiment"],
         decision=row["decision"],
         signals=tuple(s for s in (row["signals"] or "").split(",") if s),
+        sla_class=row["sla_class"],
     )
 
 
@@ -198,6 +199,7 @@ def conversation_values(c: Conversation) -> dict[str, Any]:
         "sentiment": c.sentiment,
         "decision": c.decision,
         "signals": ",".join(c.signals),
+        "sla_class": c.sla_class,
     }
 
 
@@ -266,7 +268,13 @@ class ConversationRepository(_Repository):
             if c.is_active and c.waiting_since is not None:
                 team = teams.get(c.team_id) if c.team_id is not None else None
                 clock = conversation_clock(
-                    self.sla, active=True, waiting_since=c.waiting_since, answered_before=c.id in answered, priority=c.priority, team=team
+                    self.sla,
+                    active=True,
+                    waiting_since=c.waiting_since,
+                    answered_before=c.id in answered,
+                    priority=c.priority,
+                    team=team,
+                    sla_class=c.sla_class,
                 )
             columns.append(clock_values(clock, c.due_at))
         return columns

@@ -133,6 +133,7 @@ conversations = Table(
     Column("sentiment", String(20), nullable=True),
     Column("decision", String(20), nullable=True),
     Column("signals", String(100), nullable=False, server_default=""),
+    Column("sla_class", String(50), nullable=True),  # the response schema's SLA class
     # The SLA clock (see domain/sla.py). ``due_at`` above is when the running clock's target
     # falls, or the oldest unanswered item when no clock runs; ``clock_rank`` is 0 while a
     # clock runs and 1 otherwise, so ordering by it puts conversations without a clock last.

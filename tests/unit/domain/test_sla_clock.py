@@ -37,7 +37,8 @@ def calendars() -> st.SearchStrategy[BusinessCalendar]:
 
 
 def _open_just_before(moment: datetime, calendar: BusinessCalendar) -> bool:
-    return calendar.is_open(moment - timedelta(seconds=1))
+    # A microsecond, the clock's resolution: a target may end a microsecond after opening.
+    return calendar.is_open(moment - timedelta(microseconds=1))
 
 
 @settings(max_examples=300, deadline=None)
@@ -46,8 +47,8 @@ def test_due_time_falls_in_open_hours_and_counts_the_target_exactly(
     calendar: BusinessCalendar, received: datetime, target: timedelta
 ) -> None:
     due = due_at(received, target, calendar)
-    assert _open_just_before(due, calendar)  # the last second of the target is worked, never a closed one
-    local = (due - timedelta(seconds=1)).astimezone(ZoneInfo(calendar.timezone))
+    assert _open_just_before(due, calendar)  # the last moment of the target is worked, never a closed one
+    local = (due - timedelta(microseconds=1)).astimezone(ZoneInfo(calendar.timezone))
     assert local.date() not in HOLIDAYS
     assert business_time_between(received, due, calendar) == target
 
@@ -212,3 +213,46 @@ def test_problems_are_reported_with_their_lines() -> None:
     assert "sla.yaml:10: default_team: 'b' is not one of the teams" in message
     with pytest.raises(SlaConfigError, match="sla:1: not valid YAML"):
         parse_sla_config("teams: [")
+
+
+def test_sla_classes_of_the_response_schema_get_their_own_targets() -> None:
+    config = parse_sla_config(
+        "targets:\n"
+        "  first_response: {normal: 2h, low: 8h}\n"
+        "  classes:\n"
+        "    proactive: {first_response: 4h}\n"
+        "    vip: {first_response: 10m, next_response: 20m}\n"
+        "teams:\n  care:\n    always_open: true\n"
+    )
+    policy = config.policy
+    assert policy.target(ClockKind.FIRST_RESPONSE, Priority.NORMAL, "proactive") == timedelta(hours=4)
+    assert policy.target(ClockKind.NEXT_RESPONSE, Priority.NORMAL, "proactive") == timedelta(hours=4)  # the class's first
+    assert policy.target(ClockKind.NEXT_RESPONSE, Priority.LOW, "vip") == timedelta(minutes=20)
+    # A class the file does not name, or none, runs on the priority's targets.
+    assert policy.target(ClockKind.FIRST_RESPONSE, Priority.LOW, "standard") == timedelta(hours=8)
+    assert policy.target(ClockKind.FIRST_RESPONSE, Priority.NORMAL, None) == timedelta(hours=2)
+    started = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    clock = config.start_clock(ClockKind.FIRST_RESPONSE, started, Priority.NORMAL, None, "proactive")
+    assert (clock.due_at, clock.at_risk_50_at) == (started + timedelta(hours=4), started + timedelta(hours=2))
+    assert load_sla_config(None).policy.target(ClockKind.FIRST_RESPONSE, Priority.NORMAL, "proactive") == timedelta(hours=4)
+
+
+def test_sla_class_problems_are_reported_with_their_lines() -> None:
+    text = (
+        "targets:\n"  # 1
+        "  acceptable: 24h\n"  # 2
+        "  classes:\n"  # 3
+        "    slow: {first_response: 2d}\n"  # 4
+        "    odd: {first_respons: 1h}\n"  # 5
+        "    bad: {first_response: soon}\n"  # 6
+        "    empty: {}\n"  # 7
+        "teams:\n  care:\n    always_open: true\n"
+    )
+    with pytest.raises(SlaConfigError) as caught:
+        parse_sla_config(text, source="sla.yaml")
+    message = str(caught.value)
+    assert [line for line, _ in caught.value.problems] == [4, 5, 6, 7]
+    assert "sla.yaml:4: targets.classes.slow.first_response is longer than targets.acceptable" in message
+    assert "sla.yaml:5: targets.classes.odd: unknown field 'first_respons'" in message
+    assert "sla.yaml:6: targets.classes.bad.first_response: 'soon' is not a duration" in message
+    assert "sla.yaml:7: targets.classes.empty gives no target" in message

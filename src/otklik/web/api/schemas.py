@@ -378,6 +378,7 @@ class ConversationOut(BaseModel):
     sentiment: str | None
     decision: str | None
     signals: list[str]
+    sla_class: str | None = Field(None, description="the response schema's SLA class; the SLA file may give it its own targets")
     sla: SlaClockOut | None
     items: list[ItemOut]
     replies: list[ReplyOut]
@@ -409,6 +410,7 @@ class ConversationOut(BaseModel):
             sentiment=c.sentiment,
             decision=c.decision,
             signals=list(c.signals),
+            sla_class=c.sla_class,
             sla=SlaClockOut.model_validate(view.sla, from_attributes=True) if view.sla else None,
             items=[ItemOut.of(i, view.triage.get(i.id)) for i in view.items],
             replies=[ReplyOut.of(r, post_by_hand_url=links.get(r.id)) for r in view.replies],
