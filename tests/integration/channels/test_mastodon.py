@@ -180,16 +180,16 @@ def test_streams_store_events_and_backfill_what_they_missed_on_every_reconnect(
     fake_mastodon.notify(fixture("notification_mention"))  # before the stream: the backfill brings it
     p = poller(services, client)
     try:
-        first = p.poll_once(wait=0.6)
-        assert first.stored == 1
+        # The stream's reader connects in its own thread: on a busy machine that may take a
+        # few passes, so passes add up until what is expected arrived (or 10 s went by).
+        assert poll_until(p, stored=1) == (1, 0)
         fake_mastodon.emit("user", "notification", fixture("notification_dm"))
         fake_mastodon.emit("user", "update", fixture("status_brand_keyword"))  # home timeline naming the brand
         fake_mastodon.emit("user", "update", fixture("status_chatter"))
         fake_mastodon.emit("user", "delete", "113000000000000101")
         fake_mastodon.emit("hashtag:volna", "update", fixture("status_hashtag"))
         fake_mastodon.emit("user", "status.update", fixture("notification_update")["status"])
-        second = p.poll_once(wait=0.8)
-        assert (second.stored, second.ignored) == (4, 1)
+        assert poll_until(p, stored=4, ignored=1) == (4, 1)
         # The stream drops; a mention arrives while it is away, and comes by REST on reconnect.
         with fake_mastodon.lock:
             fake_mastodon.drop.add("user")
@@ -216,6 +216,18 @@ def test_streams_store_events_and_backfill_what_they_missed_on_every_reconnect(
     assert {i["external_id"]: i["addressing"] for i in stored(services)}["113000000000000202"] == "brand_mention"
     assert fake_mastodon.connections == {"user": 2, "hashtag:volna": 1}
     assert load_cursors("volna_md", uow_factory=services.uow)["notifications"] == "3004"
+
+
+def poll_until(p: MastodonPoller, *, stored: int, ignored: int = 0, seconds: float = 10.0) -> tuple[int, int]:
+    """Stream passes until ``stored`` items and ``ignored`` events came (or time ran out): what came, added up."""
+    got = [0, 0]
+    deadline = time.monotonic() + seconds
+    while (got[0] < stored or got[1] < ignored) and time.monotonic() < deadline:
+        done = p.poll_once(wait=0.3)
+        got[0] += done.stored
+        got[1] += done.ignored
+    extra = p.poll_once(wait=0.2)  # counted too: nothing more may come than expected
+    return got[0] + extra.stored, got[1] + extra.ignored
 
 
 def channel(services: Services, client: httpx.Client | None = None, *, timeout: float = 2.0) -> MastodonChannel:
