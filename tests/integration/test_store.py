@@ -7,11 +7,21 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, event, insert, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 
 from otklik.store import tables as t
-from otklik.store.bulk import insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, sqlite_utc_texts, sqlite_utc_value
+from otklik.store.bulk import (
+    insert_rows,
+    insert_tuples,
+    select_by_keys,
+    select_in,
+    sqlite_run,
+    sqlite_utc_text,
+    sqlite_utc_texts,
+    sqlite_utc_value,
+)
 from otklik.store.engine import make_engine
 from otklik.store.ids import allocate_ids
 
@@ -183,3 +193,42 @@ def test_allocated_ids_follow_the_largest_id(sqlite_url: str) -> None:
         assert allocate_ids(conn, t.events, 2) == [42, 43]
         assert allocate_ids(conn, t.events, 0) is None
     engine.dispose()
+
+
+def _event_row(id_: int) -> tuple[object, ...]:
+    return (id_, "note", "agent:1", "2026-11-20 09:00:00.000000", "{}")
+
+
+_INSERT_EVENT = "INSERT INTO events (id, kind, actor, at, data) VALUES (?, ?, ?, ?, ?)"
+
+
+def test_driver_statements_belong_to_the_transaction_and_raise_sqlalchemy_errors(sqlite_url: str) -> None:
+    """Statements on the driver's connection are rolled back with the transaction; a broken key is an IntegrityError."""
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        conn.begin()
+        sqlite_run(conn, _INSERT_EVENT, _event_row(7))
+        assert sqlite_run(conn, "SELECT id, kind FROM events WHERE id = ?", (7,)) == [(7, "note")]
+        with pytest.raises(IntegrityError):
+            sqlite_run(conn, _INSERT_EVENT, _event_row(7))
+        conn.rollback()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 0
+    engine.dispose()
+
+
+def test_statement_listeners_still_see_driver_statements(sqlite_url: str) -> None:
+    """With something listening to statements, they go through SQLAlchemy, so it sees every one."""
+    engine = make_engine(sqlite_url)
+    seen: list[str] = []
+
+    def listener(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    with engine.begin() as conn:
+        sqlite_run(conn, _INSERT_EVENT, [_event_row(1), _event_row(2)], many=True)
+        assert sqlite_run(conn, "SELECT count(*) FROM events") == [(2,)]
+    engine.dispose()
+    assert _INSERT_EVENT in seen
+    assert "SELECT count(*) FROM events" in seen

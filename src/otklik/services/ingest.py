@@ -22,7 +22,7 @@ from otklik.domain.items import ItemDraft, thread_key
 from otklik.domain.sla import SlaConfig
 from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
-from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, select_in, sqlite_utc_text, update_rows
+from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, select_in, sqlite_run, sqlite_utc_text, update_rows
 from otklik.store.ids import allocate_ids
 from otklik.store.repositories import ConversationRepository, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
@@ -314,7 +314,7 @@ def _parents(uow: SqlUnitOfWork, drafts: Sequence[PreparedItem]) -> dict[tuple[s
                     " JOIN conversations ON conversations.id = replies.conversation_id"
                     f" WHERE replies.external_id IN ({placeholders}) AND conversations.source = ?"
                 )
-                rows = uow.connection.exec_driver_sql(sql, (*chunk, source))
+                rows = sqlite_run(uow.connection, sql, (*chunk, source))
             else:
                 rows = uow.connection.execute(
                     select(t.replies.c.external_id, t.replies.c.conversation_id)

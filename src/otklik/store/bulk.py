@@ -4,7 +4,8 @@ SQLAlchemy's per-row parameter handling costs more than SQLite's own work for th
 ingest writes. Here values are converted a column at a time (``map`` over one converter, not
 a branch per value), and rows travel to the driver as plain tuples, inserted with multi-row
 ``INSERT … VALUES`` statements. Every converter writes exactly what SQLAlchemy's own bind
-processor for the column would (tests hold them equal).
+processor for the column would (tests hold them equal). Statements run on the driver's own
+connection (:func:`sqlite_run`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import orjson
 from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 
 from otklik.store.tables import UtcDateTime
 
@@ -71,6 +74,34 @@ def sqlite_utc_value(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text + "+00:00")
 
 
+def sqlite_run(connection: Connection, sql: str, parameters: Sequence[Any] = (), *, many: bool = False) -> list[Any]:
+    """Run ``sql`` on SQLite in the connection's open transaction; the rows it returns.
+
+    SQLAlchemy's execution (context, events, result object) costs about ten times SQLite's own
+    work for the small statements of a group commit, so they go to the driver's connection.
+    When something listens to statements (or echo is on), or no transaction is open (which
+    SQLAlchemy would begin), they go through ``exec_driver_sql`` as before. Driver errors are
+    raised as SQLAlchemy's (``IntegrityError``, ``OperationalError``…).
+    """
+    dispatch = connection.dispatch
+    if connection.engine.echo or not connection.in_transaction() or dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        if many:
+            connection.exec_driver_sql(sql, list(parameters))
+            return []
+        result = connection.exec_driver_sql(sql, tuple(parameters))
+        return list(result.all()) if result.returns_rows else []
+    driver = connection.connection.driver_connection
+    if driver is None:  # pragma: no cover - a pooled connection always has one
+        raise RuntimeError("the connection has no driver connection")
+    try:
+        if many:
+            driver.executemany(sql, parameters)
+            return []
+        return list(driver.execute(sql, parameters).fetchall())
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect) from exc
+
+
 #: Most parameters one statement takes (SQLite's limit since 3.32).
 MAX_PARAMETERS = 32_766
 
@@ -106,7 +137,8 @@ class _Insert:
         while start < total:
             size = min(self.max_rows, 1 << ((total - start).bit_length() - 1))
             chunk = rows[start : start + size]
-            connection.exec_driver_sql(self.sql(size), tuple(value for row in chunk for value in row))
+            # chain flattens in C, twice as fast as a generator over the rows' values.
+            sqlite_run(connection, self.sql(size), tuple(chain.from_iterable(chunk)))
             start += size
 
 
@@ -189,7 +221,7 @@ def update_rows(connection: Connection, table: Table, key: str, rows: Sequence[d
         raise ValueError("update_rows is the SQLite fast path; use SQLAlchemy's update elsewhere")
     names = tuple(name for name in rows[0] if name != key)
     sql, converters = _prepared_update(table, key, names, connection.dialect)
-    connection.exec_driver_sql(sql, _as_tuples(rows, (*names, key), converters))
+    sqlite_run(connection, sql, _as_tuples(rows, (*names, key), converters), many=True)
 
 
 #: Most values one ``IN`` list carries (SQLite allows 32,766 parameters a statement).
@@ -230,7 +262,7 @@ def select_by_keys(
     rows: list[dict[str, Any]] = []
     for start in range(0, len(ordered), IN_LIST_MAX):
         chunk = ordered[start : start + IN_LIST_MAX]
-        raw = connection.exec_driver_sql(sql + "(" + ", ".join("?" * len(chunk)) + ")", tuple(chunk)).all()
+        raw = sqlite_run(connection, sql + "(" + ", ".join("?" * len(chunk)) + ")", tuple(chunk))
         if not raw:
             continue
         read: list[Any] = list(zip(*raw, strict=True))
@@ -254,4 +286,4 @@ def select_in(
     quote = connection.dialect.identifier_preparer.quote
     conditions = " AND ".join(f"{quote(name)} IN ({', '.join('?' * len(values))})" for name, values in where_in)
     sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} WHERE {conditions}"  # noqa: S608 - names from our Table objects
-    return connection.exec_driver_sql(sql, tuple(value for _, values in where_in for value in values)).all()
+    return sqlite_run(connection, sql, tuple(value for _, values in where_in for value in values))

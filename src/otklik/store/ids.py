@@ -7,6 +7,8 @@ from functools import lru_cache
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
+from otklik.store.bulk import sqlite_run
+
 
 def allocate_ids(connection: Connection, table: Table, count: int) -> list[int] | None:
     """The next ``count`` ids of ``table`` on SQLite, or None on other databases.
@@ -18,7 +20,7 @@ def allocate_ids(connection: Connection, table: Table, count: int) -> list[int] 
     if connection.dialect.name != "sqlite" or count == 0:
         return None
     # Raw SQL: building and compiling a SELECT costs several times SQLite's look-up of max(id).
-    current = connection.exec_driver_sql(_max_id(table, connection.dialect)).scalar()
+    current = sqlite_run(connection, _max_id(table, connection.dialect))[0][0]
     start = int(current or 0) + 1
     return list(range(start, start + count))
 

@@ -15,7 +15,7 @@ from otklik.domain.items import Addressing, Author, Item, ItemDraft
 from otklik.domain.replies import DeliveryState, Reply, ReplyCheck
 from otklik.domain.sla import SlaClock, SlaConfig, conversation_clock
 from otklik.store import tables as t
-from otklik.store.bulk import IN_LIST_MAX, insert_rows, update_rows
+from otklik.store.bulk import IN_LIST_MAX, insert_rows, sqlite_run, update_rows
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -76,7 +76,8 @@ class ItemRepository(_Repository):
                 # Raw SQL: SQLAlchemy renders every value of a long IN list on each call, which
                 # costs more than the look-up itself for a batch of thousands.
                 placeholders = ", ".join("?" * len(chunk))
-                rows: Iterable[Any] = self.connection.exec_driver_sql(
+                rows: Iterable[Any] = sqlite_run(
+                    self.connection,
                     f"SELECT external_id, id, conversation_id FROM items WHERE source = ? AND external_id IN ({placeholders})",  # noqa: S608
                     (source, *chunk),
                 )
