@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, bindparam, func, select, tuple_
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.domain.events import Event
@@ -161,12 +161,18 @@ def apply_filters(query: Select[Any], filters: InboxFilters) -> Select[Any]:
 
 
 _c = t.conversations.c
+_i = t.items.c
+_newest = t.items.alias("newest_item")
+# The conversation's newest item (the highest id), correlated to the row: the preview comes with
+# the page in one query, looked up only for the rows the page returns.
+_NEWEST_ID = select(func.max(_i.id)).where(_i.conversation_id == _c.id).correlate(t.conversations).scalar_subquery()
 # What a row of the inbox shows, in the order _page_rows unpacks it; the clock's columns only
 # when its state is asked for. Fewer columns than the whole row: less to fetch and convert.
 _ROW_COLUMNS = (
     _c.id, _c.status, _c.priority, _c.source, _c.account, _c.author_name, _c.author_handle, _c.language,
     _c.assignee_id, t.agents.c.name.label("assignee_name"), _c.team_id, _c.due_at, _c.waiting_since,
     _c.last_inbound_at, _c.kind, _c.sentiment, _c.decision, _c.signals, _c.ignore_reason, _c.clock_rank,
+    func.substr(_newest.c.text, 1, 280).label("preview"), _newest.c.addressing,
 )  # fmt: skip
 _CLOCK_COLUMNS = (_c.clock_kind, _c.clock_started_at, _c.at_risk_50_at, _c.at_risk_80_at, _c.acceptable_until)
 # Page statements by (filter parameters, unassigned, after a cursor, with the clock). A statement
@@ -180,7 +186,8 @@ def _page_statement(filters: InboxFilters, parameters: dict[str, Any], *, after:
     statement = _STATEMENTS.get(key)
     if statement is None:
         c = t.conversations.c
-        query: Select[Any] = select(*_ROW_COLUMNS, *(_CLOCK_COLUMNS if clock else ())).outerjoin(t.agents, t.agents.c.id == c.assignee_id)
+        joined = t.conversations.outerjoin(t.agents, t.agents.c.id == c.assignee_id).outerjoin(_newest, _newest.c.id == _NEWEST_ID)
+        query: Select[Any] = select(*_ROW_COLUMNS, *(_CLOCK_COLUMNS if clock else ())).select_from(joined)
         query = query.where(*_filter_clauses(filters))
         if after:
             # A row-value comparison lets the index seek straight to the cursor.
@@ -213,54 +220,35 @@ def list_inbox(
         parameters["after_rank"], parameters["after_due"], parameters["after_id"] = _decode_cursor(cursor)
     with uow_factory(write=False) as uow:
         rows = uow.connection.execute(query, parameters).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        previews = _latest_items(uow.connection, [r[0] for r in rows])
+    more = len(rows) > limit
+    rows = rows[:limit]
     next_cursor = _encode_cursor(rows[-1].clock_rank, rows[-1].due_at, rows[-1].id) if more and rows else None
-    return InboxPage(rows=_page_rows(rows, previews, now), next_cursor=next_cursor)
+    return InboxPage(rows=_page_rows(rows, now), next_cursor=next_cursor)
 
 
-def _page_rows(rows: Sequence[Any], previews: dict[int, tuple[str, str]], now: datetime | None) -> list[InboxRow]:
+def _page_rows(rows: Sequence[Any], now: datetime | None) -> list[InboxRow]:
     """InboxRows of the page query's rows (columns in the order of _ROW_COLUMNS, then _CLOCK_COLUMNS)."""
     page = []
-    no_preview = ("", None)
     for row in rows:
         (conv_id, status, priority, source, account, author_name, author_handle, language, assignee_id, assignee_name,
-         team_id, due_at, waiting_since, last_inbound_at, kind, sentiment, decision, signals, ignore_reason) = row[:19]  # fmt: skip
+         team_id, due_at, waiting_since, last_inbound_at, kind, sentiment, decision, signals, ignore_reason, _rank,
+         preview, addressing) = row[:22]  # fmt: skip
         sla = None
         if now is not None:
-            clock_kind, started_at, at_risk_50_at, at_risk_80_at, acceptable_until = row[20:]
+            clock_kind, started_at, at_risk_50_at, at_risk_80_at, acceptable_until = row[22:]
             clock_due = due_at if clock_kind is not None else None
             state = clock_state(
                 now, at_risk_50_at=at_risk_50_at, at_risk_80_at=at_risk_80_at, due_at=clock_due, acceptable_until=acceptable_until
             )
             sla = ClockView(clock_kind, state, started_at, at_risk_50_at, at_risk_80_at, clock_due, acceptable_until)
-        preview, addressing = previews.get(conv_id, no_preview)
         page.append(
             InboxRow(
                 conv_id, status, priority, source, account, author_name, author_handle, language, assignee_id, assignee_name,
-                team_id, due_at, waiting_since, last_inbound_at, preview, addressing, kind, sentiment, decision,
+                team_id, due_at, waiting_since, last_inbound_at, preview or "", addressing, kind, sentiment, decision,
                 tuple(x for x in signals.split(",") if x) if signals else (), ignore_reason, sla,
             )
         )  # fmt: skip
     return page
-
-
-_i = t.items.c
-# The newest item of each conversation asked for: the highest id, in one query.
-_NEWEST_ITEMS = select(_i.conversation_id, func.substr(_i.text, 1, 280).label("text"), _i.addressing).where(
-    _i.id.in_(
-        select(func.max(_i.id)).where(_i.conversation_id.in_(bindparam("conversation_ids", expanding=True))).group_by(_i.conversation_id)
-    )
-)
-
-
-def _latest_items(connection: Connection, conversation_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Text (first 280 characters) and addressing of each conversation's newest item, in one query."""
-    if not conversation_ids:
-        return {}
-    rows = connection.execute(_NEWEST_ITEMS, {"conversation_ids": conversation_ids})
-    return {conv_id: (text, addressing) for conv_id, text, addressing in rows}
 
 
 @dataclass(frozen=True, slots=True)
