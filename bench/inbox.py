@@ -194,7 +194,8 @@ def measure(services: Services, variant: Variant, *, calls: int, matching: int, 
         calls = min(calls, DEEP_CALLS)
 
     def call() -> InboxPage:
-        return list_inbox(variant.filters, uow_factory=services.uow, limit=PAGE, cursor=cursor)
+        # As GET /api/v1/conversations does: with the time, so each row carries its SLA clock.
+        return list_inbox(variant.filters, uow_factory=services.uow, limit=PAGE, cursor=cursor, now=services.clock.now())
 
     samples = _timed_calls(call, calls)
     rows = len(call().rows)

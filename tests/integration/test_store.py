@@ -232,3 +232,23 @@ def test_statement_listeners_still_see_driver_statements(sqlite_url: str) -> Non
     engine.dispose()
     assert _INSERT_EVENT in seen
     assert "SELECT count(*) FROM events" in seen
+
+
+def _generic_utc_read(text: str) -> datetime | None:
+    """What UtcDateTime read from SQLite before its own processor: SQLAlchemy's parse, then to UTC."""
+    parse = sqlite.DATETIME().result_processor(_SQLITE, None)
+    assert parse is not None
+    return t.UtcDateTime().process_result_value(parse(text), _SQLITE)
+
+
+@given(st.datetimes(min_value=_EARLIEST, max_value=_LATEST, timezones=st.timezones()))
+def test_sqlite_datetimes_read_as_the_generic_path_reads_them(moment: datetime) -> None:
+    assert _SQLALCHEMY_UTC_READ is not None
+    text = sqlite_utc_text(moment)
+    assert text is not None
+    read = _SQLALCHEMY_UTC_READ(text)
+    assert read == _generic_utc_read(text) and read is not None and read.tzinfo is UTC
+    # Text written by other means: with an offset, without a fraction, a date alone.
+    for other in (moment.isoformat(" "), text[:19], text[:10], text.replace(" ", "T")):
+        assert _SQLALCHEMY_UTC_READ(other) == _generic_utc_read(other), other
+    assert _SQLALCHEMY_UTC_READ(None) is None

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, Select, func, select, tuple_, type_coerce
+from sqlalchemy import Select, bindparam, func, select, tuple_
 
 from otklik.domain.conversations import Conversation, Status
 from otklik.domain.events import Event
@@ -110,28 +110,92 @@ def _decode_cursor(cursor: str) -> tuple[int, datetime, int]:
         raise InvalidPayload("invalid cursor; start again without one", status_code=400) from None
 
 
+def _filter_values(filters: InboxFilters) -> dict[str, Any]:
+    """The values ``filters`` compare with, by the name of their parameter in :func:`_filter_clauses`."""
+    values: dict[str, Any] = {}
+    if filters.status is not None:
+        if len(filters.status) == 1:
+            values["f_status"] = filters.status[0].value
+        else:
+            values["f_statuses"] = [s.value for s in filters.status]
+    if filters.assignee is not None and filters.assignee != "none":
+        values["f_assignee"] = filters.assignee
+    others = (("f_team", filters.team), ("f_channel", filters.channel), ("f_language", filters.language), ("f_kind", filters.kind))
+    values.update((name, value) for name, value in others if value is not None)
+    return values
+
+
+def _filter_clauses(filters: InboxFilters) -> list[Any]:
+    """The WHERE clauses ``filters`` ask for, their values left as bound parameters.
+
+    The clauses depend only on which filters are set, so one statement serves every value.
+    """
+    c = t.conversations.c
+    clauses: list[Any] = []
+    if filters.status is None:
+        clauses.append(c.active == 1)
+    elif len(filters.status) == 1:
+        clauses.append(c.status == bindparam("f_status"))
+    else:
+        clauses.append(c.status.in_(bindparam("f_statuses", expanding=True)))
+    if filters.assignee == "none":
+        clauses.append(c.assignee_id.is_(None))
+    elif filters.assignee is not None:
+        clauses.append(c.assignee_id == bindparam("f_assignee"))
+    for name, column, value in (
+        ("f_team", c.team_id, filters.team),
+        ("f_channel", c.source, filters.channel),
+        ("f_language", c.language, filters.language),
+        ("f_kind", c.kind, filters.kind),
+    ):
+        if value is not None:
+            clauses.append(column == bindparam(name))
+    return clauses
+
+
 def apply_filters(query: Select[Any], filters: InboxFilters) -> Select[Any]:
     """``query`` over conversations narrowed to what ``filters`` ask for (each has its index)."""
-    c = t.conversations.c
-    if filters.status is None:
-        query = query.where(c.active == 1)
-    elif len(filters.status) == 1:
-        query = query.where(c.status == filters.status[0].value)
-    else:
-        query = query.where(c.status.in_([s.value for s in filters.status]))
-    if filters.assignee == "none":
-        query = query.where(c.assignee_id.is_(None))
-    elif filters.assignee is not None:
-        query = query.where(c.assignee_id == filters.assignee)
-    if filters.team is not None:
-        query = query.where(c.team_id == filters.team)
-    if filters.channel is not None:
-        query = query.where(c.source == filters.channel)
-    if filters.language is not None:
-        query = query.where(c.language == filters.language)
-    if filters.kind is not None:
-        query = query.where(c.kind == filters.kind)
-    return query
+    values = _filter_values(filters)
+    query = query.where(*_filter_clauses(filters))
+    return query.params(values) if values else query
+
+
+_c = t.conversations.c
+_i = t.items.c
+_newest = t.items.alias("newest_item")
+# The conversation's newest item (the highest id), correlated to the row: the preview comes with
+# the page in one query, looked up only for the rows the page returns.
+_NEWEST_ID = select(func.max(_i.id)).where(_i.conversation_id == _c.id).correlate(t.conversations).scalar_subquery()
+# What a row of the inbox shows, in the order _page_rows unpacks it; the clock's columns only
+# when its state is asked for. Fewer columns than the whole row: less to fetch and convert.
+_ROW_COLUMNS = (
+    _c.id, _c.status, _c.priority, _c.source, _c.account, _c.author_name, _c.author_handle, _c.language,
+    _c.assignee_id, t.agents.c.name.label("assignee_name"), _c.team_id, _c.due_at, _c.waiting_since,
+    _c.last_inbound_at, _c.kind, _c.sentiment, _c.decision, _c.signals, _c.ignore_reason, _c.clock_rank,
+    func.substr(_newest.c.text, 1, 280).label("preview"), _newest.c.addressing,
+)  # fmt: skip
+_CLOCK_COLUMNS = (_c.clock_kind, _c.clock_started_at, _c.at_risk_50_at, _c.at_risk_80_at, _c.acceptable_until)
+# Page statements by (filter parameters, unassigned, after a cursor, with the clock). A statement
+# reused as is keeps its cache key, so SQLAlchemy neither rebuilds nor re-hashes it per call.
+_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def _page_statement(filters: InboxFilters, parameters: dict[str, Any], *, after: bool, clock: bool) -> Select[Any]:
+    """The page query for filters shaped like ``filters`` (``parameters``: their values), built once."""
+    key = (tuple(parameters), filters.assignee == "none", after, clock)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        c = t.conversations.c
+        joined = t.conversations.outerjoin(t.agents, t.agents.c.id == c.assignee_id).outerjoin(_newest, _newest.c.id == _NEWEST_ID)
+        query: Select[Any] = select(*_ROW_COLUMNS, *(_CLOCK_COLUMNS if clock else ())).select_from(joined)
+        query = query.where(*_filter_clauses(filters))
+        if after:
+            # A row-value comparison lets the index seek straight to the cursor.
+            cursor = tuple_(bindparam("after_rank"), bindparam("after_due", type_=c.due_at.type), bindparam("after_id"))
+            query = query.where(tuple_(c.clock_rank, c.due_at, c.id) > cursor)
+        statement = query.order_by(c.clock_rank, c.due_at, c.id).limit(bindparam("page_limit"))
+        _STATEMENTS[key] = statement
+    return statement
 
 
 def list_inbox(
@@ -149,63 +213,42 @@ def list_inbox(
     """
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidPayload(f"limit must be between 1 and {MAX_PAGE}")
-    c = t.conversations.c
-    query = select(t.conversations, t.agents.c.name.label("assignee_name")).outerjoin(t.agents, t.agents.c.id == c.assignee_id)
-    query = apply_filters(query, filters)
+    parameters = _filter_values(filters)
+    query = _page_statement(filters, parameters, after=bool(cursor), clock=now is not None)
+    parameters["page_limit"] = limit + 1
     if cursor:
-        rank, due, last_id = _decode_cursor(cursor)
-        # A row-value comparison lets the index seek straight to the cursor.
-        query = query.where(tuple_(c.clock_rank, c.due_at, c.id) > tuple_(rank, type_coerce(due, c.due_at.type), last_id))
-    query = query.order_by(c.clock_rank, c.due_at, c.id).limit(limit + 1)
+        parameters["after_rank"], parameters["after_due"], parameters["after_id"] = _decode_cursor(cursor)
     with uow_factory(write=False) as uow:
-        rows = list(uow.connection.execute(query).mappings())
-        more = len(rows) > limit
-        rows = rows[:limit]
-        previews = _latest_items(uow.connection, [r["id"] for r in rows])
-    page = [
-        InboxRow(
-            id=r["id"],
-            status=r["status"],
-            priority=r["priority"],
-            source=r["source"],
-            account=r["account"],
-            author_name=r["author_name"],
-            author_handle=r["author_handle"],
-            language=r["language"],
-            assignee_id=r["assignee_id"],
-            assignee_name=r["assignee_name"],
-            team_id=r["team_id"],
-            due_at=r["due_at"],
-            waiting_since=r["waiting_since"],
-            last_inbound_at=r["last_inbound_at"],
-            preview=previews.get(r["id"], ("", None))[0],
-            addressing=previews.get(r["id"], ("", None))[1],
-            kind=r["kind"],
-            sentiment=r["sentiment"],
-            decision=r["decision"],
-            signals=tuple(x for x in (r["signals"] or "").split(",") if x),
-            ignore_reason=r["ignore_reason"],
-            sla=ClockView.of_row(r, now) if now is not None else None,
-        )
-        for r in rows
-    ]
-    next_cursor = _encode_cursor(rows[-1]["clock_rank"], rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
-    return InboxPage(rows=page, next_cursor=next_cursor)
+        rows = uow.connection.execute(query, parameters).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode_cursor(rows[-1].clock_rank, rows[-1].due_at, rows[-1].id) if more and rows else None
+    return InboxPage(rows=_page_rows(rows, now), next_cursor=next_cursor)
 
 
-def _latest_items(connection: Connection, conversation_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Text (first 280 characters) and addressing of each conversation's newest item, in one query."""
-    if not conversation_ids:
-        return {}
-    newest = select(func.max(t.items.c.id)).where(t.items.c.conversation_id.in_(conversation_ids)).group_by(t.items.c.conversation_id)
-    rows = connection.execute(
-        select(
-            t.items.c.conversation_id,
-            func.substr(t.items.c.text, 1, 280).label("text"),
-            t.items.c.addressing,
-        ).where(t.items.c.id.in_(newest))
-    )
-    return {r.conversation_id: (r.text, r.addressing) for r in rows}
+def _page_rows(rows: Sequence[Any], now: datetime | None) -> list[InboxRow]:
+    """InboxRows of the page query's rows (columns in the order of _ROW_COLUMNS, then _CLOCK_COLUMNS)."""
+    page = []
+    for row in rows:
+        (conv_id, status, priority, source, account, author_name, author_handle, language, assignee_id, assignee_name,
+         team_id, due_at, waiting_since, last_inbound_at, kind, sentiment, decision, signals, ignore_reason, _rank,
+         preview, addressing) = row[:22]  # fmt: skip
+        sla = None
+        if now is not None:
+            clock_kind, started_at, at_risk_50_at, at_risk_80_at, acceptable_until = row[22:]
+            clock_due = due_at if clock_kind is not None else None
+            state = clock_state(
+                now, at_risk_50_at=at_risk_50_at, at_risk_80_at=at_risk_80_at, due_at=clock_due, acceptable_until=acceptable_until
+            )
+            sla = ClockView(clock_kind, state, started_at, at_risk_50_at, at_risk_80_at, clock_due, acceptable_until)
+        page.append(
+            InboxRow(
+                conv_id, status, priority, source, account, author_name, author_handle, language, assignee_id, assignee_name,
+                team_id, due_at, waiting_since, last_inbound_at, preview or "", addressing, kind, sentiment, decision,
+                tuple(x for x in signals.split(",") if x) if signals else (), ignore_reason, sla,
+            )
+        )  # fmt: skip
+    return page
 
 
 @dataclass(frozen=True, slots=True)
