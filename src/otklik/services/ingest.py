@@ -243,7 +243,8 @@ class _Batch:
             return {}
         # A new conversation's clock starts at once (normal priority, the default team), so the
         # inbox orders it among the others; triage corrects it with the priority right after.
-        rows = [conversation_values(c) | self.clocks.clock_columns(c) for c in (self.by_id[temp] for temp in self.new)]
+        new = [self.by_id[temp] for temp in self.new]
+        rows = [conversation_values(c) | clock for c, clock in zip(new, self.clocks.clock_columns_many(new), strict=True)]
         allocated = allocate_ids(self.connection, t.conversations, len(rows))
         if allocated is not None:
             for row, new_id in zip(rows, allocated, strict=True):
@@ -271,14 +272,16 @@ class _Batch:
         ``active`` and language out of those updates spares every inbox index a rewrite.
         """
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        # Back in the inbox (the customer wrote to a waiting, resolved or ignored conversation)
+        # or open without a clock: its clock starts now, not when triage runs.
+        restarted = [self.by_id[cid] for cid in sorted(self.changed) if self.by_id[cid].is_active and cid in self.clockless]
+        clocks = dict(zip((c.id for c in restarted), self.clocks.clock_columns_many(restarted), strict=True))
         for cid in sorted(self.changed):
             before = _inbound_values(self.loaded[cid])
             after = _inbound_values(self.by_id[cid])
             changed = {name: value for name, value in after.items() if before[name] != value}
-            if self.by_id[cid].is_active and cid in self.clockless:
-                # Back in the inbox (the customer wrote to a waiting, resolved or ignored
-                # conversation) or open without a clock: it starts now, not when triage runs.
-                changed |= self.clocks.clock_columns(self.by_id[cid])
+            if cid in clocks:
+                changed |= clocks[cid]
             if changed:
                 groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
         for names, rows in groups.items():

@@ -244,9 +244,10 @@ class ConversationRepository(_Repository):
 
     def clock_columns(self, c: Conversation) -> dict[str, Any]:
         """The SLA clock columns ``c`` gets when saved (a running clock only while it is open and waiting)."""
-        return self._clock_columns([c])[0]
+        return self.clock_columns_many([c])[0]
 
-    def _clock_columns(self, conversations: Sequence[Conversation]) -> list[dict[str, Any]]:
+    def clock_columns_many(self, conversations: Sequence[Conversation]) -> list[dict[str, Any]]:
+        """The SLA clock columns of each of ``conversations``, in order, with a few look-ups for all."""
         # What the clocks depend on (team names, whether we answered before) is read for all
         # of them at once: a triage pass saves hundreds of conversations in one transaction.
         running = [c for c in conversations if c.is_active and c.waiting_since is not None]
@@ -334,7 +335,7 @@ class ConversationRepository(_Repository):
         """Write changed conversations back, with their SLA clocks: a few queries, not a few each."""
         if not conversations:
             return
-        clocks = self._clock_columns(conversations)
+        clocks = self.clock_columns_many(conversations)
         self._keep_warnings(conversations, clocks)
         rows = [conversation_values(c) | clock | {"id": c.id} for c, clock in zip(conversations, clocks, strict=True)]
         if self.connection.dialect.name == "sqlite":
