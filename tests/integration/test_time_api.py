@@ -17,8 +17,8 @@ from otklik.bootstrap import Services
 from otklik.clock import FixedClock
 from otklik.config import Settings
 from otklik.domain.conversations import Priority
-from otklik.domain.items import Author
-from otklik.domain.sla import BusinessCalendar, OpenRange, SlaConfig, SlaPolicy, TeamHours
+from otklik.domain.items import Addressing, Author
+from otklik.domain.sla import BusinessCalendar, ClockKind, OpenRange, SlaConfig, SlaPolicy, TeamHours
 from otklik.services.auth import create_token
 from otklik.services.ingest import ingest_items
 from otklik.services.triage import triage_pending
@@ -259,3 +259,31 @@ def test_the_sla_report_counts_business_and_calendar_time_by_channel_team_and_ag
     bad = api.get("/api/v1/reports/sla", params={"from": "2026-11-23", "to": "2026-11-16"})
     assert bad.status_code == 422
     assert "starts (2026-11-23) after it ends" in bad.json()["error"]["reason"]
+
+
+def test_the_sla_report_judges_a_conversation_by_its_sla_class_target_when_it_has_one(
+    api: httpx.Client, services: Services, clock: FixedClock
+) -> None:
+    services.use_sla(
+        SlaConfig(
+            policy=SlaPolicy(
+                first_response={p: timedelta(hours=2) for p in Priority},
+                classes={"proactive": {ClockKind.FIRST_RESPONSE: timedelta(hours=4)}},
+            ),
+            teams={"care": TeamHours(BusinessCalendar.round_the_clock())},
+        )
+    )
+    clock.current = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    complaint = customer(services, "direct")  # the default schema: standard class, the priority's 2 h
+    asked = make_draft(author_id="mention", text="does anyone know if VolnaShop ships to Lithuania? 🤔", lang="en", created_at=clock.now())
+    [outcome] = ingest_items([replace(asked, addressing=Addressing.BRAND_MENTION)], uow=services.uow(), clock=clock)
+    while triage_pending(uow_factory=services.uow, clock=clock, active=services.schema):
+        pass
+    mention = outcome.conversation_id
+    assert api.get(f"/api/v1/conversations/{mention}").json()["sla_class"] == "proactive"
+    clock.advance(hours=3)  # past 2 h, within 4 h
+    assert reply(api, complaint).status_code == 201
+    assert reply(api, mention, "Hi! Yes, we ship to Lithuania in 3–5 days.").status_code == 201
+
+    desk = api.get("/api/v1/reports/sla", params={"from": "2026-11-23", "to": "2026-11-23"}).json()["desk"]
+    assert (desk["conversations"], desk["answered"], desk["within_target"], desk["breaches"]) == (2, 2, 1, 1)

@@ -27,6 +27,7 @@ class FirstResponse:
     first_in: datetime
     first_out: datetime | None
     agent_id: int | None
+    sla_class: str | None = None  # the response schema's SLA class, which may have its own target
 
     @property
     def elapsed(self) -> timedelta | None:
@@ -45,6 +46,7 @@ def first_responses(connection: Connection, *, since: datetime, until: datetime,
             c.source,
             c.team_id,
             c.priority,
+            c.sla_class,
             first_item.c.first_in,
             first_reply.c.first_out,
             r.agent_id,
@@ -69,5 +71,6 @@ def first_responses(connection: Connection, *, since: datetime, until: datetime,
             first_in=row.first_in,
             first_out=row.first_out,
             agent_id=row.agent_id,
+            sla_class=row.sla_class,
         )
     return list(found.values())

@@ -3,8 +3,9 @@
 For the conversations whose first customer item falls in the period: the time to the first
 reply in calendar hours (what the customer lived) and in business hours (the team's
 calendar, care windows included, as the SLA clock counts), median and 90th percentile;
-attainment is the share answered within the priority's first-response target; a breach is
-an answer after the target, or no answer while the target has passed.
+attainment is the share answered within the first-response target of its priority (or of its
+SLA class, when the SLA file gives the class one); a breach is an answer after the target, or
+no answer while the target has passed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from otklik.domain.promise import median, percentile
-from otklik.domain.sla import BusinessCalendar, SlaConfig, business_time_between, due_at
+from otklik.domain.sla import BusinessCalendar, ClockKind, SlaConfig, business_time_between, due_at
 from otklik.errors import InvalidPayload
 from otklik.services.ports import UowFactory
 from otklik.services.reports import MAX_DAYS
@@ -127,7 +128,8 @@ def sla_report(start: date, end: date, *, uow_factory: UowFactory, sla: SlaConfi
     judged = []
     for response in found:
         team = team_names.get(response.team_id) if response.team_id is not None else None
-        judged.append(_judge(response, sla.calendar(team), sla.policy.first_response[response.priority], now))
+        target = sla.policy.target(ClockKind.FIRST_RESPONSE, response.priority, response.sla_class)
+        judged.append(_judge(response, sla.calendar(team), target, now))
     return SlaReport(
         start=start,
         end=end,
