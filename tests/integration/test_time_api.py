@@ -287,3 +287,31 @@ def test_the_sla_report_judges_a_conversation_by_its_sla_class_target_when_it_ha
 
     desk = api.get("/api/v1/reports/sla", params={"from": "2026-11-23", "to": "2026-11-23"}).json()["desk"]
     assert (desk["conversations"], desk["answered"], desk["within_target"], desk["breaches"]) == (2, 2, 1, 1)
+
+
+def test_the_sla_report_judges_an_answer_by_what_the_conversation_was_when_answered(
+    api: httpx.Client, services: Services, clock: FixedClock
+) -> None:
+    services.use_sla(
+        SlaConfig(
+            policy=SlaPolicy(first_response={p: timedelta(minutes=15) if p is Priority.URGENT else timedelta(hours=2) for p in Priority}),
+            teams={"care": TeamHours(BusinessCalendar.round_the_clock())},
+        )
+    )
+    clock.current = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    conversation = customer(services, "escalated-later")
+    clock.advance(hours=1)
+    assert reply(api, conversation).status_code == 201  # within the 2 h it ran on
+    # Afterwards it is escalated and routed: that must not rewrite how its first answer did.
+    with services.uow() as uow:
+        team = uow.teams.ensure("Care PL")
+        now = services.clock.now()
+        stored = uow.conversations.get(conversation)
+        assert stored is not None
+        changed, _ = replace(stored, priority=Priority.URGENT).move_to_team(team, by="test", at=now)
+        uow.conversations.save(changed)
+        uow.commit()
+
+    body = api.get("/api/v1/reports/sla", params={"from": "2026-11-23", "to": "2026-11-23"}).json()
+    assert (body["desk"]["within_target"], body["desk"]["breaches"]) == (1, 0)
+    assert [(r["name"], r["within_target"]) for r in body["teams"]] == [("no team", 1)]

@@ -81,6 +81,7 @@ def send_reply(
             late=context.late,
             compensation=code,
             compensation_note=note,
+            answering=conversation,
         )
         check = _check_of(reply_id, report, context, actor=actor, acknowledged=acknowledged, at=now)
         uow.reply_checks.add(check)

@@ -50,6 +50,9 @@ def first_responses(connection: Connection, *, since: datetime, until: datetime,
             first_item.c.first_in,
             first_reply.c.first_out,
             r.agent_id,
+            r.answered_priority,
+            r.answered_team_id,
+            r.answered_sla_class,
         )
         .join(first_item, first_item.c.conversation_id == c.id)
         .outerjoin(first_reply, first_reply.c.conversation_id == c.id)
@@ -63,14 +66,17 @@ def first_responses(connection: Connection, *, since: datetime, until: datetime,
     for row in connection.execute(query):
         if row.id in found:  # two replies in the same instant: the first one stored counts
             continue
+        # An answered conversation is judged as it stood when answered (replies record it);
+        # an unanswered one, or one answered before replies recorded it, as it stands now.
+        recorded = row.answered_priority is not None
         found[row.id] = FirstResponse(
             conversation_id=row.id,
             source=row.source,
-            team_id=row.team_id,
-            priority=Priority(row.priority),
+            team_id=row.answered_team_id if recorded else row.team_id,
+            priority=Priority(row.answered_priority if recorded else row.priority),
             first_in=row.first_in,
             first_out=row.first_out,
             agent_id=row.agent_id,
-            sla_class=row.sla_class,
+            sla_class=row.answered_sla_class if recorded else row.sla_class,
         )
     return list(found.values())

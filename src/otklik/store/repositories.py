@@ -382,8 +382,13 @@ class ReplyRepository(_Repository):
         late: bool = False,
         compensation: str | None = None,
         compensation_note: str | None = None,
+        answering: Conversation | None = None,
     ) -> int:
-        """Store a new reply and return its id; ``late`` and the gesture offered with it (P4, P19)."""
+        """Store a new reply and return its id; ``late`` and the gesture offered with it (P4, P19).
+
+        ``answering`` is the conversation as it stands when answered: its priority, team and SLA
+        class are kept with the reply for the SLA report.
+        """
         result = self.connection.execute(
             insert(t.replies).values(
                 conversation_id=conversation_id,
@@ -397,6 +402,9 @@ class ReplyRepository(_Repository):
                 late=late,
                 compensation=compensation,
                 compensation_note=compensation_note,
+                answered_priority=answering.priority.value if answering else None,
+                answered_team_id=answering.team_id if answering else None,
+                answered_sla_class=answering.sla_class if answering else None,
             )
         )
         return _new_id(result)

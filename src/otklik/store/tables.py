@@ -256,6 +256,11 @@ replies = Table(
     Column("late", Boolean, nullable=False, server_default=false()),
     Column("compensation", String(40), nullable=True),
     Column("compensation_note", Text, nullable=True),
+    # What the conversation was when answered (priority, team, SLA class): the SLA report judges
+    # a first answer by the target it ran against, not by what the conversation became later.
+    Column("answered_priority", String(20), nullable=True),
+    Column("answered_team_id", Id, nullable=True),
+    Column("answered_sla_class", String(50), nullable=True),
 )
 Index("ix_replies_conversation", replies.c.conversation_id, replies.c.created_at)
 Index("ix_replies_external_id", replies.c.external_id)
