@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, insert, select, tuple_
 
 from otklik.clock import Clock
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -284,14 +284,8 @@ class _Batch:
                 changed |= clocks[cid]
             if changed:
                 groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
-        for names, rows in groups.items():
-            if self.connection.dialect.name == "sqlite":
-                update_rows(self.connection, t.conversations, "id", rows)
-                continue
-            statement = (
-                update(t.conversations).where(t.conversations.c.id == bindparam("_id")).values({name: bindparam(name) for name in names})
-            )
-            self.connection.execute(statement, [{"_id": row.pop("id"), **row} for row in rows])
+        for rows in groups.values():
+            update_rows(self.connection, t.conversations, "id", rows)
 
 
 def _parents(uow: SqlUnitOfWork, drafts: Sequence[PreparedItem]) -> dict[tuple[str, str], int]:
@@ -404,11 +398,7 @@ def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: d
             result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
             item_ids = {(row.source, row.external_id): int(row.id) for row in result}
         # Triage runs right after commit, in the worker: the queue row commits with the item.
-        queue_rows = [{"item_id": item_id} for item_id in item_ids.values()]
-        if connection.dialect.name == "sqlite":
-            insert_rows(connection, t.triage_queue, queue_rows)
-        else:
-            connection.execute(insert(t.triage_queue), queue_rows)
+        insert_rows(connection, t.triage_queue, [{"item_id": item_id} for item_id in item_ids.values()])
     batch.flush_changed()
     # The customer wrote again on a resolved conversation: its follow-up no longer fits (P18).
     # Only a reopening can meet a pending follow-up, so a batch without one costs no query.
@@ -416,11 +406,7 @@ def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: d
     if reopened:
         cancel_pending(uow, reopened, by="customer", at=now, reason="the customer wrote again")
     if batch.events:
-        event_rows = [_event_values(e, real) for e in batch.events]
-        if connection.dialect.name == "sqlite":
-            insert_rows(connection, t.events, event_rows)
-        else:
-            connection.execute(insert(t.events), event_rows)
+        insert_rows(connection, t.events, [_event_values(e, real) for e in batch.events])
     return [
         p.stored or IngestOutcome(item_ids[p.key], real.get(p.conversation_id, p.conversation_id), duplicate=p.draft is None) for p in plan
     ]

@@ -124,10 +124,7 @@ def triage_pending(*, uow_factory: UowFactory, clock: Clock, active: ActiveSchem
             facts = active.schema.facts(result, addressing=row["addressing"], channel=row["source"], text=row["text"])
             verdict = active.schema.decide(facts, workload_high=workload_high)
             records.append(_record(row["id"], row["conversation_id"], result, verdict, active.version, now))
-        if records and connection.dialect.name == "sqlite":
-            insert_rows(connection, t.triage, records)
-        elif records:
-            connection.execute(insert(t.triage), records)
+        insert_rows(connection, t.triage, records)
         connection.execute(delete(t.triage_queue).where(t.triage_queue.c.item_id.in_(ids)))
         _refresh(uow, sorted({r["conversation_id"] for r in rows}), now=now, version=active.version)
         uow.commit()

@@ -5,7 +5,8 @@ ingest writes. Here values are converted a column at a time (``map`` over one co
 a branch per value), and rows travel to the driver as plain tuples, inserted with multi-row
 ``INSERT … VALUES`` statements. Every converter writes exactly what SQLAlchemy's own bind
 processor for the column would (tests hold them equal). Statements run on the driver's own
-connection (:func:`sqlite_run`).
+connection (:func:`sqlite_run`). :func:`insert_rows` and :func:`update_rows` take the same rows
+on other databases and hand them to SQLAlchemy, so callers need no branch of their own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from itertools import chain
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Connection, Table
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -168,11 +169,12 @@ def _as_tuples(rows: Sequence[dict[str, Any]], names: Sequence[str], converters:
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) on SQLite, a few multi-row INSERTs for them all."""
+    """Insert ``rows`` (dicts with the same keys): on SQLite a few multi-row INSERTs, elsewhere SQLAlchemy's ``executemany``."""
     if not rows:
         return
     if connection.dialect.name != "sqlite":
-        raise ValueError("insert_rows is the SQLite fast path; use SQLAlchemy's insert elsewhere")
+        connection.execute(insert(table), rows)
+        return
     prepared = _prepared(table, tuple(rows[0]), connection.dialect)
     prepared.execute(connection, _as_tuples(rows, prepared.columns, prepared.converters))
 
@@ -214,11 +216,19 @@ def _prepared_update(table: Table, key: str, columns: tuple[str, ...], dialect: 
 
 
 def update_rows(connection: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Update rows found by ``key`` (each dict holds the key and the same other columns), one ``executemany`` on SQLite."""
+    """Update rows found by ``key`` (each dict holds the key and the same other columns) in one ``executemany``.
+
+    On SQLite a prepared raw statement; elsewhere SQLAlchemy's, the key bound under another name
+    (a column's own name is taken by its new value).
+    """
     if not rows:
         return
     if connection.dialect.name != "sqlite":
-        raise ValueError("update_rows is the SQLite fast path; use SQLAlchemy's update elsewhere")
+        columns = [name for name in rows[0] if name != key]
+        where = table.c[key] == bindparam(f"_{key}")
+        statement = update(table).where(where).values({name: bindparam(name) for name in columns})
+        connection.execute(statement, [{f"_{key}": row[key], **{name: row[name] for name in columns}} for row in rows])
+        return
     names = tuple(name for name in rows[0] if name != key)
     sql, converters = _prepared_update(table, key, names, connection.dialect)
     sqlite_run(connection, sql, _as_tuples(rows, (*names, key), converters), many=True)

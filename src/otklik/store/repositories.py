@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, CursorResult, RowMapping, bindparam, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, RowMapping, func, insert, select, update
 
 from otklik.domain.agents import Agent, Role, Team
 from otklik.domain.conversations import Conversation, Priority, Status
@@ -338,12 +338,7 @@ class ConversationRepository(_Repository):
         clocks = self.clock_columns_many(conversations)
         self._keep_warnings(conversations, clocks)
         rows = [conversation_values(c) | clock | {"id": c.id} for c, clock in zip(conversations, clocks, strict=True)]
-        if self.connection.dialect.name == "sqlite":
-            update_rows(self.connection, t.conversations, "id", rows)
-            return
-        names = [name for name in rows[0] if name != "id"]
-        statement = update(t.conversations).where(t.conversations.c.id == bindparam("_id")).values({n: bindparam(n) for n in names})
-        self.connection.execute(statement, [{"_id": row.pop("id"), **row} for row in rows])
+        update_rows(self.connection, t.conversations, "id", rows)
 
 
 def _reply(row: RowMapping) -> Reply:
@@ -581,10 +576,7 @@ class EventRepository(_Repository):
         if not events:
             return
         rows = [{"conversation_id": e.conversation_id, "kind": e.kind.value, "actor": e.actor, "at": e.at, "data": e.data} for e in events]
-        if self.connection.dialect.name == "sqlite":
-            insert_rows(self.connection, t.events, rows)
-        else:
-            self.connection.execute(insert(t.events), rows)
+        insert_rows(self.connection, t.events, rows)
 
     def latest_desk_event(self, kind: EventKind) -> Event | None:
         """The newest event of ``kind`` that belongs to no conversation (a desk-wide change).
