@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+from datetime import datetime, timedelta, timezone
+
 from otklik.bootstrap import Services
 from otklik.services.actions import resolve_conversation
-from otklik.services.ingest import ingest_items
+from otklik.services.ingest import PreparedItem, ingest_items, prepare
 from tests.builders import make_actor, make_draft
 
 
@@ -39,3 +42,23 @@ def test_one_batch_threads_dedupes_and_reopens(services: Services) -> None:
     assert kinds == ["conversation_started", "resolved", "reopened"]
     assert started is not None and (started.status.value, started.language, started.waiting_since) == ("new", "pl", batch[0].created_at)
     assert items == ["n-1", "n-2"]
+
+
+def test_a_prepared_item_crosses_to_another_process_unchanged() -> None:
+    # A bulk import prepares items in its reader process and pickles them over.
+    item = prepare(make_draft(external_id="p-1", author_id="pl-1", lang="pl", parent="p-0"))
+    back = pickle.loads(pickle.dumps([item], protocol=pickle.HIGHEST_PROTOCOL))[0]  # noqa: S301 - our own bytes
+    assert type(back) is PreparedItem
+    assert back == item
+    assert back.identity == item.identity and back.created_at == item.created_at
+
+
+def test_an_item_keeps_its_time_to_the_microsecond_whatever_its_zone(services: Services) -> None:
+    written = datetime(2026, 3, 29, 2, 30, 0, 7, tzinfo=timezone(timedelta(hours=3)))
+    out = ingest_items([make_draft(external_id="tz-1", created_at=written)], uow=services.uow(), clock=services.clock)[0]
+    with services.uow(write=False) as uow:
+        item = uow.items.get(out.item_id)
+        conversation = uow.conversations.get(out.conversation_id)
+    assert item is not None and conversation is not None
+    assert item.created_at == written and item.created_at.utcoffset() == timedelta(0)
+    assert conversation.waiting_since == written

@@ -8,7 +8,7 @@ conversation), which is what lets one writer keep up with many webhook senders.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -30,8 +30,7 @@ from otklik.store.uow import SqlUnitOfWork
 Identity = tuple[str, str, str, str]  # source, account, author, thread
 
 
-@dataclass(frozen=True, slots=True)
-class IngestOutcome:
+class IngestOutcome(NamedTuple):
     """What happened to one draft: stored (``duplicate=False``) or already there."""
 
     item_id: int
@@ -63,7 +62,8 @@ class PreparedItem(NamedTuple):
     """A draft flattened for storing: what placing it needs, and its item row.
 
     Plain values only, so a bulk import can prepare items in another process and ship them
-    cheaply; the row holds times as aware UTC datetimes and the raw payload as JSON text.
+    cheaply. The row holds what SQLite stores for the times and the raw payload (texts), so
+    that work is done where the item is prepared; ``created_at`` is the aware datetime.
     """
 
     source: str
@@ -82,6 +82,11 @@ class PreparedItem(NamedTuple):
     def identity(self) -> Identity:
         """Whose conversation this is when it answers nothing: source, account, author, thread."""
         return (self.source, self.account, self.author_external_id, self.thread_key)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as a plain tuple and rebuilt in C: an import ships every item between
+        # processes, and a named tuple's own pickling calls its Python ``__new__`` on load.
+        return (tuple.__new__, (PreparedItem, tuple(self)))
 
 
 def prepare(draft: ItemDraft) -> PreparedItem:
@@ -107,7 +112,7 @@ def prepare(draft: ItemDraft) -> PreparedItem:
             author.handle,
             author.followers,
             draft.text,
-            created_at,
+            sqlite_utc_text(created_at),
             draft.addressing.value,
             draft.account,
             draft.parent_external_id,
@@ -390,15 +395,16 @@ def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: d
                     for p, new_id in zip(new_items, allocated, strict=True)
                     if p.draft
                 ],
-                stored_as_is=frozenset({"raw", "received_at"}),
+                stored_as_is=frozenset({"created_at", "raw", "received_at"}),
             )
+            # Triage runs right after commit, in the worker: the queue row commits with the item.
+            insert_tuples(connection, t.triage_queue, ("item_id",), [(item_id,) for item_id in allocated])
         else:
             rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
             # Matched by (source, external_id), which is unique, not by the order of RETURNING.
             result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
             item_ids = {(row.source, row.external_id): int(row.id) for row in result}
-        # Triage runs right after commit, in the worker: the queue row commits with the item.
-        insert_rows(connection, t.triage_queue, [{"item_id": item_id} for item_id in item_ids.values()])
+            insert_rows(connection, t.triage_queue, [{"item_id": item_id} for item_id in item_ids.values()])
     batch.flush_changed()
     # The customer wrote again on a resolved conversation: its follow-up no longer fits (P18).
     # Only a reopening can meet a pending follow-up, so a batch without one costs no query.
@@ -412,8 +418,7 @@ def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: d
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
+class _Planned(NamedTuple):
     """One draft's fate: already stored (``stored``), new (``draft``), or a repeat of this batch."""
 
     key: tuple[str, str]
@@ -440,6 +445,7 @@ def _inbound_values(c: Conversation) -> dict[str, Any]:
 def _item_values(draft: PreparedItem, conversation_id: int, now: datetime) -> dict[str, Any]:
     values = dict(zip(ITEM_COLUMNS, draft.row, strict=True))
     values["raw"] = orjson.loads(draft.row[_RAW])
+    values["created_at"] = draft.created_at
     values["conversation_id"] = conversation_id
     values["received_at"] = now
     return values
