@@ -35,7 +35,7 @@ LEXICON: dict[str, dict[str, str]] = {
             обман* развод* наеба* кидал* кинули не_рекомендую не_советую никому_не больше_никогда
             верните_деньги жалоб* пожалуюсь претензи* фигня хрень херня говно дерьм* хуйня
             хуево хреново паршив* убог* жуть стыдно мерзк* печально жаль""",
-        "thanks": """спасибо спс спасиб* благодар* благодарочка мерси респект""",
+        "thanks": """спасибо спс спасиб* благодар* поблагодар* отблагодар* благодарочка мерси респект""",
         "praise": """отличн* супер класс классн* круто крутой крутая крутые крутейш* лучший лучшая лучшее лучшие лучших лучшего лучшему молодц* умниц* великолеп* прекрасн*
             восхит* обожаю люблю нравится понравил* шикарн* топ топчик огонь кайф* рекомендую
             советую доволен довольна довольны довольная довольный довольные приятн* быстро_доставили оперативн* вежлив* охуенн* офигенн*
@@ -54,7 +54,8 @@ LEXICON: dict[str, dict[str, str]] = {
         "urgent_safety": """газ запах_газа утечка_газа пожар* горит загорел* дым задымлен* отравил*
             отравлен* отравление рвота скорую скорая больниц* госпитализ* травм* ожог* аллерги*
             анафилак* ребенок_заперт* застрял*_в_лифте угроза_жизни опасн* искрит* током
-            ударило_током""",
+            ударило_током кровотечен* кровь_не_останавл* потерял*_сознани* обморок задыхает*
+            подавился подавилась передозиров* угарн*""",
         "urgent_legal": """суд судом подам_в_суд в_суд адвокат* юрист* роспотребнадзор* прокуратур*
             полици* заявлени*_в фас цб_рф центробанк* иск исков* досудеб* претензию_направ*
             омбудсмен* правов*""",
@@ -62,9 +63,11 @@ LEXICON: dict[str, dict[str, str]] = {
             заблокировали_счёт счет_заблокир* списали_дважды двойное_списание дважды_списал*
             списали_два_раза списали_лишн* не_могу_оплатить не_проходит_оплата не_могу_снять
             деньги_пропали пропали_деньги украли_деньги без_денег нечем_платить зарплат*_не
+            украли_карт* украли_телефон украли_сумку потерял*_карт*
             не_могу_перевести""",
         "urgent_travel": """застрял* в_аэропорту рейс_отменили отменили_рейс рейс_отмен* пропустил*_рейс
-            не_пустили_на_борт снял*_с_рейса ночую_в_аэропорту вокзал* багаж_потерял*
+            не_пустили_на_борт снял*_с_рейса ночую_в_аэропорту вокзал* багаж_потерял* овербукинг*
+            высадили
             потеряли_багаж застряли застряла застрял за_границей""",
         "urgent_data": """взлом* взломали утечк* слили_данные мошенник* мошенничеств* украли_аккаунт
             чужой_вход кто-то_зашел кто-то_вошел персональн*_данн*""",
@@ -96,11 +99,19 @@ LEXICON: dict[str, dict[str, str]] = {
             злодії злодюг* шахра* тупі""",
         "profanity": "бля* хуй* пізд* їба* йоба* нахуй",
         "spam": "заробіток заробіт* крипт* інвест* казино ставк* безкоштовн* підпиш* промокод* акці*",
-        "urgent_safety": "газ запах_газу пожеж* отруїв* отруєн* швидку лікарн* травм* небезпечн*",
-        "urgent_legal": "суд* адвокат* юрист* поліці* позов* споживач*",
-        "urgent_money": "заблокували_картку заблокув* списали_двічі двічі_списали не_можу_оплатити",
-        "urgent_travel": "застряг* застрягли в_аеропорту рейс_скасували скасували_рейс",
-        "urgent_data": "зламали злам* витік* шахрай* шахрайств*",
+        "urgent_safety": """газ запах_газу витік_газу пожеж* горить загор* дим задимлен* отруїв* отруєн*
+            блюв* швидку лікарн* госпіталіз* травм* опік* алергі* анафілак* небезпечн* струмом
+            іскрить застряг*_у_ліфті загроза_життю кровотеч* непритомн* знепритомн* задихає*
+            вдавився вдавилася вдавилась""",
+        "urgent_legal": "суд* адвокат* юрист* поліці* позов* споживач* прокуратур* омбудсмен* держпродспоживслужб*",
+        "urgent_money": """заблокували_картку заблокув* списали_двічі двічі_списали не_можу_оплатити
+            не_можу_зняти не_проходить_оплата оплата_не_проходить гроші_зникли зникли_гроші
+            вкрали_гроші без_грошей вкрали_картку вкрали_телефон""",
+        "urgent_travel": """застряг* застрягли в_аеропорту рейс_скасували скасували_рейс рейс_скасовано
+            не_пустили_на_борт зняли_з_рейсу овербукінг* ночуємо_в_аеропорту ночую_в_аеропорту
+            втратили_багаж загубили_багаж за_кордоном на_вокзалі висадили""",
+        "urgent_data": """зламали злам* витік* шахрай* шахрайств* злили_дані персональн*_дан* хтось_зайшов
+            хтось_увійшов вкрали_акаунт фішинг*""",
         "outage": "у_всіх не_тільки_у_мене у_кого_ще збій* авар* масов* все_місто тоже теж_не",
         "negation": "не ні немає ніколи",
         "sarcasm": "дякую_за_ніщо ну_дякую браво як_завжди",
@@ -142,16 +153,19 @@ LEXICON: dict[str, dict[str, str]] = {
             wejdz_na kliknij promocja kod_rabatowy praca_zdalna bez_wkladu dziennie""",
         "urgent_safety": """gaz zapach_gazu ulatnia* wyciek_gazu pozar* pali_sie dym zatru* zatrucie
             wymiot* pogotowi* karetk* szpital* uraz* poparz* alergi* wstrzas zagrozeni*
-            niebezpieczn* porazil* prad_kopie""",
+            niebezpieczn* porazil* prad_kopie krwawi* krwotok* zemdlal* stracil*_przytomnosc
+            dusi_sie zakrztusil* udlawil* czadem""",
         "urgent_legal": """sad sadu sadzie pozew pozw* prawnik* adwokat* uokik rzecznik* rzecznika
             policj* prokuratur* zglaszam_do kancelari* postepowani* knf""",
         "urgent_money": """zablokowal*_karte zablokowan*_kart* karta_zablokowan* zablokowal*_konto
             konto_zablokowan* pobrali_dwa_razy podwojn*_obciaz* obciazyli_dwa dwa_razy_pobral*
             nie_moge_zaplacic nie_moge_wyplacic nie_moge_przelac zniknely_pieniadze
             pieniadze_zniknely bez_pieniedzy pieniadze_dwa_razy dwa_razy_za_to_samo pobral*_podwojnie
+            ukradli_telefon ukradli_karte skradzion*_kart* skradzion*_telefon*
             podwojnie_pobral* dwukrotnie_pobral* pobral*_dwukrotnie""",
         "urgent_travel": """utknal* utknel* utkn* na_lotnisku lot_odwolan* odwolali_lot odwolany_lot
             nie_wpuscili_na_poklad zgubili_bagaz bagaz_zgin* nocuje_na_lotnisku za_granica
+            overbooking* wysadzili
             na_dworcu""",
         "urgent_data": """wlam* zhakow* shakow* hakowa* wyciek* wyciekly oszust* kradziez* ukradli
             ktos_zalogowal ktos_sie_zalogowal dane_osobowe""",
@@ -201,16 +215,20 @@ LEXICON: dict[str, dict[str, str]] = {
             make_money per_day work_from_home onlyfans nft* airdrop""",
         "urgent_safety": """gas gas_leak smell_gas smells_like_gas fire smoke poison* food_poisoning
             vomit* hospital* ambulance injur* hurt burned burnt allerg* anaphyla* danger*
-            unsafe hazard electrocut* sparks trapped locked_in stuck_in_elevator""",
+            unsafe hazard electrocut* sparks trapped locked_in stuck_in_elevator fainted collapsed
+            choking choked bleeding unconscious seizure overdose carbon_monoxide wrong_medication
+            wrong_dose wrong_tablets""",
         "urgent_legal": """lawyer* attorney* sue suing lawsuit court legal_action small_claims regulator*
             ombudsman ofcom ftc cfpb bbb trading_standards police report_you""",
         "urgent_money": """card_blocked blocked_my_card card_declined account_frozen froze_my_account
             frozen_account charged_twice double_charged double_charge charged_me_twice
             can't_pay cant_pay can't_withdraw cant_withdraw money_gone money_disappeared
-            took_my_money stole_my_money no_money rent""",
+            took_my_money stole_my_money no_money rent stolen_phone phone_stolen phone_was_stolen
+            stolen_card card_stolen card_was_stolen""",
         "urgent_travel": """stranded stuck_at stuck_in at_the_airport flight_cancelled flight_canceled
             cancelled_my_flight canceled_my_flight missed_my_flight denied_boarding
-            lost_my_luggage lost_luggage lost_baggage sleeping_at abroad""",
+            lost_my_luggage lost_luggage lost_baggage sleeping_at abroad overbooked offloaded
+            bumped_off no_hotel""",
         "urgent_data": """hacked hack* data_leak leaked breach fraud fraudulent scammer* identity_theft
             someone_logged unauthorized unauthorised phishing""",
         "outage": """everyone anyone_else anybody_else just_me is_it_down down_for down_again outage

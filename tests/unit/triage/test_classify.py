@@ -107,6 +107,15 @@ def test_an_insult_needs_abuse_or_a_sure_model(text: str, insult_p: float, abusi
         "Zablokowaliście mi kartę na lotnisku, nie mogę za nic zapłacić!!",
         "my flight got cancelled and I'm stranded at the airport with two kids",
         "someone hacked my account and changed the email, please help now",
+        # Cues of each urgent family in every language, in words the lexicons once missed.
+        "ребёнок подавился косточкой из вашего «пюре без косточек», были в травме всю ночь",
+        "у малого кровотеча після вашого крему, ми вже їдемо до лікарні",
+        "@ZoriaAir зняли з рейсу через овербукінг, ми з дітьми в Стамбулі, ночуємо в аеропорту",
+        "хтось зайшов у мій акаунт Монетки і вивів гроші, злили дані чи що??",
+        "@PocztaPlus kurier zemdlał na klatce u nas, dzwonie po pogotowie, zabierzcie auto",
+        "ukradli telefon w tramwaju, jak zablokowac karte w aplikacji? szybko pls",
+        "@MedibayRx you gave my dad the wrong dose, he's dizzy and we're calling 111",
+        "offloaded at Doha because the flight was overbooked, no hotel, two toddlers",
     ],
 )
 def test_urgent_signals(text: str) -> None:
@@ -125,6 +134,11 @@ def test_urgent_signals(text: str) -> None:
 )
 def test_outage_signals(text: str) -> None:
     assert analyse(text).outage
+
+
+def test_formal_thanks_is_thanks_and_czad_is_praise_not_carbon_monoxide() -> None:
+    assert {h.category for h in prepare("Хочу поблагодарить сотрудниц отделения на Кирова").hits} >= {"thanks"}
+    assert analyse("ale czad, te nowe pączki, polecam 🔥").urgent is False
 
 
 def test_a_plain_question_about_a_delay_is_neither_urgent_nor_an_outage() -> None:
