@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -128,103 +127,102 @@ class _Scored(NamedTuple):
     groups: list[int]
     spans: list[Span]
     names: list[str]
-    # When every span and global feature has exactly one row (as extract makes them), these
-    # pick each one's row from a column; else None, and rows are added up per group.
-    per_span: Callable[[list[float]], Sequence[float]] | None
-    per_global: Callable[[list[float]], Sequence[float]] | None
+    # Whether every span and global feature has exactly one row, in their order (as extract
+    # makes them): then evidence ranks the rows themselves, else it adds them up per group
+    # first. ``shown`` are the rows of the global features evidence may name, with their names.
+    in_order: bool
+    shown: list[tuple[int, str]]
 
 
 def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
     words = features.words
     text_rows = bundle.text_rows(words, features.ids)
-    return _score_of(text_rows, len(words), features.groups, features.word_spans + features.spans, features.names)
-
-
-def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str]) -> _Scored:
-    # The row of each span and global feature, worked out once for every head that needs it.
-    span_rows: list[int] = list(range(words))
-    global_rows: list[int] = []
-    one_row_each = True
-    for row, group in enumerate(groups, start=words):
-        if group >= 0 and words + group == len(span_rows):
-            span_rows.append(row)
-        elif group < 0 and -1 - group == len(global_rows):
-            global_rows.append(row)
-        else:  # shared or out of order: add up per group instead
-            one_row_each = False
-            break
-    one_row_each = one_row_each and len(span_rows) == len(spans) and len(global_rows) == len(names)
-    return _new(
-        _Scored,
-        (
-            text_rows.rows,
-            text_rows.against,
-            words,
-            groups,
-            spans,
-            names,
-            _picker(span_rows) if one_row_each else None,
-            _picker(global_rows) if one_row_each else None,
-        ),
-    )
-
-
-def _picker(rows: list[int]) -> Callable[[list[float]], Sequence[float]]:
-    """A function picking ``rows`` from a list, in that order (``itemgetter`` does it in C)."""
-    if len(rows) > 1:
-        return itemgetter(*rows)
-    if rows:
-        row = rows[0]
-        return lambda values: (values[row],)
-    return lambda values: ()
+    spans = features.word_spans + features.spans
+    # extract gives every span and global feature one row, in order: no need to check.
+    return _score_of(text_rows, len(words), features.groups, spans, features.names, in_order=True)
 
 
 _SHOWN_GLOBALS = ("shape:", "len:", "addr:")
 
 
+def _score_of(
+    text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str], *, in_order: bool | None = None
+) -> _Scored:
+    """A text's rows and what they stand for; ``in_order`` says (when known) whether every
+    span and global feature has one row, in their order."""
+    if in_order is None:
+        in_order = _one_row_each_in_order(groups, len(spans) - words, len(names))
+    shown: list[tuple[int, str]] = []
+    if in_order:
+        # A global feature's row is found by its group (a C search): only those shown are looked for.
+        shown = [(words + groups.index(-1 - j), name) for j, name in enumerate(names) if name.startswith(_SHOWN_GLOBALS)]
+    return _new(_Scored, (text_rows.rows, text_rows.against, words, groups, spans, names, in_order, shown))
+
+
+def _one_row_each_in_order(groups: list[int], spans: int, names: int) -> bool:
+    """Whether ``groups`` counts the spans up from 0 and the global features down from -1."""
+    span = 0
+    name = -1
+    for group in groups:
+        if group == span:
+            span += 1
+        elif group == name:
+            name -= 1
+        else:
+            return False
+    return span == spans and name == -1 - names
+
+
+def _per_place(scored: _Scored, contributions: list[float]) -> tuple[list[float], list[tuple[int, str]]]:
+    """The contributions added up per span, then per global feature, as if each had one row;
+    and the places of the global features evidence may name, with their names."""
+    words = scored.words
+    spans = len(scored.spans)
+    # Each word row is its own span; the other features add up per span or global feature.
+    values = contributions[:words]
+    values.extend([0.0] * (spans - words + len(scored.names)))
+    for group, value in zip(scored.groups, contributions[words:], strict=True):
+        values[words + group if group >= 0 else spans - 1 - group] += value
+    shown = [(spans + index, name) for index, name in enumerate(scored.names) if name.startswith(_SHOWN_GLOBALS)]
+    return values, shown
+
+
 def _evidence_from(scored: _Scored, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
     """The stretches of text that pushed a head towards its answer most, strongest first."""
-    per_span: Sequence[float]
-    per_global: Sequence[float]
-    if scored.per_span is not None and scored.per_global is not None:
-        per_span, per_global = scored.per_span(contributions), scored.per_global(contributions)
+    spans = scored.spans
+    if scored.in_order:
+        # Row ``i`` below ``words`` is span ``i``; above, its group tells its span or that it is global.
+        values, shown, words, groups = contributions, scored.shown, scored.words, scored.groups
     else:
-        words = scored.words
-        # Each word row is its own span; the other features add up per span or global feature.
-        spans = contributions[:words]
-        spans.extend([0.0] * (len(scored.spans) - words))
-        names = [0.0] * len(scored.names)
-        for group, value in zip(scored.groups, contributions[words:], strict=True):
-            if group >= 0:
-                spans[words + group] += value
-            else:
-                names[-1 - group] += value
-        per_span, per_global = spans, names
-    # Strongest first, equal ones in text order (what a stable sort of the places by value
-    # gives): the values are sorted in C, then each is found in its place, equal ones left
-    # to right. Word pairs and lexicon phrases overlap single words: of overlapping
-    # stretches, only the strongest is kept.
+        # One value per span, then per global feature (every group negative: global).
+        values, shown = _per_place(scored, contributions)
+        words, groups = len(spans), [-1] * len(scored.names)
+    # Strongest first, equal ones in text order (a sort is stable, reversed too), global
+    # features passed over. Word pairs and lexicon phrases overlap single words: of
+    # overlapping stretches, only the strongest is kept.
     evidence: list[Evidence] = []
     taken: list[Span] = []
-    found_at: dict[float, int] = {}
-    for value in sorted(per_span, reverse=True):
+    for row in sorted(range(len(values)), key=values.__getitem__, reverse=True):
+        value = values[row]
         if value <= 0.05 or len(taken) >= top:
             break
-        index = per_span.index(value, found_at.get(value, -1) + 1)
-        found_at[value] = index
-        span = scored.spans[index]
+        if row < words:
+            span = spans[row]
+        elif (group := groups[row - words]) >= 0:
+            span = spans[words + group]
+        else:
+            continue
         for other in taken:
             if not (span.end <= other.start or span.start >= other.end):
                 break
         else:
             taken.append(span)
             evidence.append(_new(Evidence, (supports, rule, (span,), value)))
-    for index, value in enumerate(per_global):
+    for index, name in shown:
+        value = values[index]
         if value > 0.3:
-            name = scored.names[index]
-            if name.startswith(_SHOWN_GLOBALS):
-                evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
+            evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
     return evidence
 
 

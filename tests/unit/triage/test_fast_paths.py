@@ -173,17 +173,24 @@ def _plain_evidence(scored: classify._Scored, contributions: list[float], top: i
     return evidence
 
 
-@pytest.mark.parametrize("shared", [False, True])
-def test_evidence_picked_is_that_of_the_plain_ranking(shared: bool) -> None:
-    rng = random.Random(int(shared))
+@pytest.mark.parametrize("layout", ["in order", "interleaved", "shuffled", "shared"])
+def test_evidence_picked_is_that_of_the_plain_ranking(layout: str) -> None:
+    rng = random.Random(layout)
     for _ in range(300):
         words = rng.randint(0, 8)
         feature_spans = rng.randint(0, 8)
         names = [rng.choice(["shape:?", "len:1-3", "addr:direct", "lang:ru", "first:x"]) for _ in range(rng.randint(0, 4))]
-        groups = list(range(feature_spans)) + [-1 - j for j in range(len(names))]
-        if shared and groups:  # features sharing a span or a global: rows add up
+        spans_first = list(range(feature_spans))
+        globals_first = [-1 - j for j in range(len(names))]
+        groups = spans_first + globals_first
+        if layout == "interleaved":  # one row each, spans and globals each in order (as extract makes them)
+            groups = [
+                (spans_first if not globals_first or (spans_first and rng.random() < 0.5) else globals_first).pop(0)
+                for _ in range(len(groups))
+            ]
+        if layout == "shared" and groups:  # features sharing a span or a global: rows add up
             groups += [rng.choice(groups) for _ in range(3)]
-        if shared:
+        if layout in ("shuffled", "shared"):  # one row each or not, out of order: rows add up per group first
             rng.shuffle(groups)
         starts = [rng.randint(0, 30) for _ in range(words + feature_spans)]
         spans = [Span(s, s + rng.randint(1, 6), "t") for s in starts]
@@ -311,6 +318,8 @@ def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
     fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     assert fast == plain
+    # What evidence counts on without checking (see classify._score): one row per span and global feature, in order.
+    assert classify._one_row_each_in_order(fast.groups, len(fast.spans), len(fast.names))
     assert all(type(span) is Span for span in fast.word_spans)
     assert all(type(span) is Span for span in fast.spans)
 
