@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -50,6 +49,7 @@ _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
 # A signal escalates to the top of the desk, so its model must be fairly sure (p ≥ 0.62).
 _SIGNAL_LOGIT = 0.5
 _URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
+_SIGNALS = frozenset(("signal:urgent", "signal:outage"))
 # ``tuple.__new__(Evidence, fields)`` builds the same named tuple without the Python-level
 # ``Evidence.__new__`` frame (every field given): a triage makes a dozen evidence.
 _new = tuple.__new__
@@ -121,7 +121,7 @@ class _Scored(NamedTuple):
     that class over the head's others.
     """
 
-    rows: npt.NDArray[np.float32]
+    text_rows: models.TextRows
     against: Callable[[int], list[float]]
     words: int
     groups: list[int]
@@ -157,7 +157,7 @@ def _score_of(
     if in_order:
         # A global feature's row is found by its group (a C search): only those shown are looked for.
         shown = [(words + groups.index(-1 - j), name) for j, name in enumerate(names) if name.startswith(_SHOWN_GLOBALS)]
-    return _new(_Scored, (text_rows.rows, text_rows.against, words, groups, spans, names, in_order, shown))
+    return _new(_Scored, (text_rows, text_rows.against, words, groups, spans, names, in_order, shown))
 
 
 def _one_row_each_in_order(groups: list[int], spans: int, names: int) -> bool:
@@ -261,20 +261,58 @@ def _principles(
 
 # Enum look-ups are slow on Python 3.11 (the enum metaclass hooks attribute access), and a
 # triage makes dozens: the members and the strings made of them, looked up once.
-_KINDS = {kind.value: kind for kind in Kind}
-_SENTIMENTS = {sentiment.value: sentiment for sentiment in Sentiment}
 _COMPLAINT = Kind.COMPLAINT
 _POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
-_KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
-
-
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
 
-@lru_cache(maxsize=4)
-def _sentiment_places(classes: tuple[str, ...]) -> tuple[int, int]:
-    """Where the sentiment model's classes have ``positive`` and ``negative``."""
-    return classes.index(_POSITIVE), classes.index(_NEGATIVE)
+class _Plan(NamedTuple):
+    """What analyse reads of the models for every text, worked out once per bundle: where
+    each head's columns are, and its classes as members and as the evidence they support."""
+
+    kinds: slice
+    kind_classes: tuple[str, ...]
+    kind_members: tuple[Kind, ...]
+    kind_supports: tuple[str, ...]
+    sentiments: slice
+    sentiment_members: tuple[Sentiment, ...]
+    positive: int
+    negative: int
+    abusive: int
+    thresholds: dict[str, float]  # the abuse model's threshold per language (else 0)
+    urgent: int
+    outage: int
+
+
+_plan_of: tuple[models.Bundle, _Plan] | None = None
+
+
+def _plan(bundle: models.Bundle) -> _Plan:
+    """The plan of ``bundle`` (one bundle per process: the last one is kept)."""
+    global _plan_of  # noqa: PLW0603 - a value worked out once from the immutable bundle
+    known = _plan_of
+    if known is not None and known[0] is bundle:
+        return known[1]
+    columns, heads = bundle.columns, bundle.heads
+    kind_classes = heads["kind"].classes
+    sentiment_classes = heads["sentiment"].classes
+    prefix = "threshold:"
+    plan = _Plan(
+        kinds=columns["kind"],
+        kind_classes=kind_classes,
+        kind_members=tuple(Kind(c) for c in kind_classes),
+        kind_supports=tuple(f"kind:{c}" for c in kind_classes),
+        sentiments=columns["sentiment"],
+        sentiment_members=tuple(Sentiment(c) for c in sentiment_classes),
+        positive=sentiment_classes.index(_POSITIVE),
+        negative=sentiment_classes.index(_NEGATIVE),
+        abusive=columns["abusive"].start,
+        thresholds={k[len(prefix) :]: float(v) for k, v in heads["abusive"].meta.items() if k.startswith(prefix)},
+        urgent=columns["urgent"].start,
+        outage=columns["outage"].start,
+    )
+    _plan_of = (bundle, plan)
+    return plan
 
 
 def analyse(
@@ -291,78 +329,87 @@ def analyse(
     conversation's language). ``addressing`` and ``followers`` come from the item.
     """
     prepared = prepare(text, language=language, addressing=addressing, hint=hint)
-    models_ = models.bundle()
-    scored = _score(prepared, models_)
-    rows = scored.rows
-    totals = (models_.bias + rows.sum(axis=0)).tolist() if len(rows) else models_.bias.tolist()
+    bundle = models.bundle()
+    plan = _plan(bundle)
+    scored = _score(prepared, bundle)
+    text_rows = scored.text_rows
+    totals = text_rows.totals(bundle.bias)
+    has_rows = len(text_rows) > 0
+    language = prepared.language
 
     evidence: list[Evidence] = []
     if prepared.language_evidence is not None:
         evidence.append(prepared.language_evidence)
     hits = prepared.hits
     categories = {hit.category for hit in hits}
-    for hit in hits:
+    rules = [f"lexicon:{language}:{hit.category}:{hit.pattern}" for hit in hits]
+    # Lexicon cues of a signal, which count only if the signal is raised.
+    signal_cues = False
+    for hit, rule in zip(hits, rules, strict=True):
         supports = SUPPORTS.get(hit.category)
         if supports:
-            evidence.append(_new(Evidence, (supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0)))
+            evidence.append(_new(Evidence, (supports, rule, (hit.span,), 1.0)))
+            signal_cues = signal_cues or supports in _SIGNALS
 
-    kind_head = models_.heads["kind"]
-    kind_cols = models_.columns["kind"]
-    kind_p = _softmax(totals[kind_cols])
+    kinds = plan.kinds
+    kind_p = _softmax(totals[kinds])
     k = kind_p.index(max(kind_p))  # the first of equals, as max(range(), key=) would give
-    kind = _KINDS[kind_head.classes[k]]
-    kind_scores = dict(zip(kind_head.classes, map(_round4, kind_p), strict=True))
-    if len(rows):
-        evidence.extend(_evidence_from(scored, scored.against(kind_cols.start + k), _KIND_SUPPORTS[kind], "model:kind"))
+    kind = plan.kind_members[k]
+    kind_scores = dict(zip(plan.kind_classes, map(_round4, kind_p), strict=True))
+    if has_rows:
+        evidence.extend(_evidence_from(scored, scored.against(kinds.start + k), plan.kind_supports[k], "model:kind"))
 
-    abusive_logit = totals[models_.columns["abusive"]][0]
-    abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
+    abusive = totals[plan.abusive] >= plan.thresholds.get(language, 0.0)
     kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
 
-    sentiment_head = models_.heads["sentiment"]
-    sentiment_cols = models_.columns["sentiment"]
-    sentiment_p = _softmax(totals[sentiment_cols])
+    sentiments = plan.sentiments
+    sentiment_p = _softmax(totals[sentiments])
     s = sentiment_p.index(max(sentiment_p))  # the first of equals, as max(classes, key=) would give
-    sentiment = _SENTIMENTS[sentiment_head.classes[s]]
-    positive, negative = _sentiment_places(sentiment_head.classes)
-    score = sentiment_p[positive] - sentiment_p[negative]
-    if sentiment is not _NEUTRAL and len(rows):
+    sentiment = plan.sentiment_members[s]
+    score = sentiment_p[plan.positive] - sentiment_p[plan.negative]
+    if sentiment is not _NEUTRAL and has_rows:
         evidence.extend(
-            _evidence_from(scored, scored.against(sentiment_cols.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
+            _evidence_from(scored, scored.against(sentiments.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
         )
     if kind is _COMPLAINT and sentiment is _POSITIVE:
         sentiment, score = _NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
-    evidence.extend(
-        _new(Evidence, (_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0))
-        for hit in hits
-        if _SENTIMENT_CUES.get(hit.category) is sentiment
-    )
+    if hits:
+        supports = _SENTIMENT_SUPPORTS[sentiment]
+        evidence.extend(
+            _new(Evidence, (supports, rule, (hit.span,), 1.0))
+            for hit, rule in zip(hits, rules, strict=True)
+            if _SENTIMENT_CUES.get(hit.category) is sentiment
+        )
 
     # A signal is raised by its cue words (explainable at a glance) or by its model (which
     # catches the ways of saying it no list has); either way the evidence says which.
-    signals: dict[str, bool] = {}
-    for signal, cued in (
-        ("urgent", bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS),
-        ("outage", "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)),
-    ):
-        columns = models_.columns[signal]
-        by_model = totals[columns][0] >= _SIGNAL_LOGIT
-        if by_model and len(rows):
-            evidence.extend(_evidence_from(scored, scored.against(columns.start), f"signal:{signal}", f"model:{signal}", top=3))
-        signals[signal] = cued or by_model
-    urgent, outage = signals["urgent"], signals["outage"]
-    # Cues for a signal that was not raised are no evidence of anything.
-    dropped = {name for name, raised in (("signal:urgent", urgent), ("signal:outage", outage)) if not raised}
+    urgent = outage = False
+    if totals[plan.urgent] >= _SIGNAL_LOGIT:
+        urgent = True
+        if has_rows:
+            evidence.extend(_evidence_from(scored, scored.against(plan.urgent), "signal:urgent", "model:urgent", top=3))
+    elif categories:
+        urgent = bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS
+    if totals[plan.outage] >= _SIGNAL_LOGIT:
+        outage = True
+        if has_rows:
+            evidence.extend(_evidence_from(scored, scored.against(plan.outage), "signal:outage", "model:outage", top=3))
+    elif categories:
+        outage = "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)
+    if signal_cues and not (urgent and outage):
+        # Cues for a signal that was not raised are no evidence of anything.
+        dropped = {name for name, raised in (("signal:urgent", urgent), ("signal:outage", outage)) if not raised}
+        evidence = [e for e in evidence if e.supports not in dropped]
     return Triage(
-        language=prepared.language,
-        kind=kind,
-        kind_confidence=kind_p[k],
-        sentiment=sentiment,
-        sentiment_score=max(-1.0, min(1.0, score)),
-        urgent=urgent,
-        outage=outage,
-        abusive=abusive,
-        followers=followers,
-        evidence=tuple([e for e in evidence if e.supports not in dropped]),
-        kind_scores=kind_scores,
+        language,
+        kind,
+        kind_p[k],
+        sentiment,
+        max(-1.0, min(1.0, score)),
+        urgent,
+        outage,
+        abusive,
+        followers,
+        tuple(evidence),
+        kind_scores,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import cast
@@ -139,6 +140,12 @@ class Bundle:
         return TextRows(b"".join(parts), self.bias.shape[0])
 
 
+@lru_cache(maxsize=4)
+def _row_type(width: int) -> np.dtype[np.void]:
+    """A row of ``width`` float32 as one item: ``frombuffer`` then gives the rows as a matrix."""
+    return np.dtype((np.float32, (width,)))
+
+
 class TextRows:
     """A text's weight rows and their :func:`against_others`, side by side as float32 bytes."""
 
@@ -156,6 +163,18 @@ class TextRows:
         """The weight rows (read-only: a view of the bytes, so cached rows stay safe)."""
         both = np.frombuffer(self._data, dtype=np.float32).reshape(-1, 2 * self._width)
         return both[:, : self._width]
+
+    def totals(self, bias: npt.NDArray[np.float32]) -> list[float]:
+        """``bias`` plus the sum of the rows, per column (the bias alone when there are none).
+
+        The rows are summed with their :func:`against_others` beside them, in one array read
+        straight from the bytes: each column is added up row after row all the same, so the
+        sums are those of :attr:`rows` to the bit, with fewer NumPy calls.
+        """
+        if not self._data:
+            return cast("list[float]", bias.tolist())
+        sums = np.frombuffer(self._data, dtype=_row_type(2 * self._width)).sum(axis=0)
+        return cast("list[float]", (bias + sums[: self._width]).tolist())
 
     def against(self, column: int) -> list[float]:
         """One column of :func:`against_others`, a float per row.

@@ -146,6 +146,22 @@ def test_a_texts_rows_are_the_stack_of_its_word_rows_and_feature_rows() -> None:
         assert text_rows.against(column) == against[:, column].tolist()
 
 
+def test_totals_are_the_bias_plus_the_rows_summed() -> None:
+    rng = np.random.default_rng(11)
+    bias = rng.standard_normal(12).astype(np.float32)
+    for n in (0, 1, 2, 9, 60):
+        both = (rng.standard_normal((n, 24)) * rng.choice([1e-3, 1.0, 30.0], size=(n, 24))).astype(np.float32)
+        text_rows = models.TextRows(both.tobytes(), 12)
+        expected = (bias + text_rows.rows.sum(axis=0)).tolist() if n else bias.tolist()
+        assert text_rows.totals(bias) == expected
+    bundle = models.bundle()
+    for text in ("Заказ не пришёл, где он??? 😡 @shop #fail", "😡", "", "thanks, not great: the app crashed again"):
+        features = classify.prepare(text).features
+        text_rows = bundle.text_rows(features.words, features.ids)
+        expected = (bundle.bias + text_rows.rows.sum(axis=0)).tolist() if len(text_rows) else bundle.bias.tolist()
+        assert text_rows.totals(bundle.bias) == expected
+
+
 def _plain_evidence(scored: classify._Scored, contributions: list[float], top: int) -> list[Evidence]:
     """Add up per span and global feature, rank every span, keep the strongest that do not overlap."""
     groups = list(range(scored.words)) + [g + scored.words if g >= 0 else g for g in scored.groups]
