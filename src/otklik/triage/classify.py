@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from otklik.triage import model as models
-from otklik.triage.features import Features, extract
+from otklik.triage.features import Features, TextSpans, extract
 from otklik.triage.language import detect_with_evidence
 from otklik.triage.lexicon import Hit, find
 from otklik.triage.result import Evidence, Kind, Sentiment, Span, Triage
@@ -125,7 +125,7 @@ class _Scored(NamedTuple):
     against: Callable[[int], list[float]]
     words: int
     groups: list[int]
-    spans: list[Span]
+    spans: Sequence[Span]
     names: list[str]
     # Whether every span and global feature has exactly one row, in their order (as extract
     # makes them): then evidence ranks the rows themselves, else it adds them up per group
@@ -138,7 +138,7 @@ def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
     words = features.words
     text_rows = bundle.text_rows(words, features.ids)
-    spans = features.word_spans + features.spans
+    spans = TextSpans(features)  # evidence makes the few spans it shows
     # extract gives every span and global feature one row, in order: no need to check.
     return _score_of(text_rows, len(words), features.groups, spans, features.names, in_order=True)
 
@@ -147,7 +147,7 @@ _SHOWN_GLOBALS = ("shape:", "len:", "addr:")
 
 
 def _score_of(
-    text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str], *, in_order: bool | None = None
+    text_rows: models.TextRows, words: int, groups: list[int], spans: Sequence[Span], names: list[str], *, in_order: bool | None = None
 ) -> _Scored:
     """A text's rows and what they stand for; ``in_order`` says (when known) whether every
     span and global feature has one row, in their order."""

@@ -242,8 +242,12 @@ def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tokenize("Słowo")[0].type is TokenType.WORD
 
 
-def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexicon.Hit], addressing: str | None) -> features.Features:
-    """Features as extract first made them: a feature at a time, word pairs in a second pass."""
+_PlainFeatures = tuple[list[str], list[Span], list[int], list[int], list[Span], list[str]]
+
+
+def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexicon.Hit], addressing: str | None) -> _PlainFeatures:
+    """Features as extract first made them, every span made: a feature at a time, word pairs
+    in a second pass (words, word spans, ids, groups, spans, global names)."""
     ids: list[int] = []
     groups: list[int] = []
     spans: list[Span] = []
@@ -325,7 +329,7 @@ def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexi
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return features.Features([word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names)
+    return [word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names
 
 
 def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
@@ -333,7 +337,11 @@ def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
     hits = lexicon.find(tokens, text, lang)
     fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
-    assert fast == plain
+    # The spans of words and word pairs are made when read (see Features).
+    assert (fast.words, fast.word_spans, fast.ids, fast.groups, fast.spans, fast.names) == plain
+    spans = features.TextSpans(fast)
+    assert len(spans) == len(plain[1]) + len(plain[4])
+    assert [spans[i] for i in range(len(spans))] == plain[1] + plain[4]
     # What evidence counts on without checking (see classify._score): one row per span and global feature, in order.
     assert classify._one_row_each_in_order(fast.groups, len(fast.spans), len(fast.names))
     assert all(type(span) is Span for span in fast.word_spans)
