@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -172,9 +171,10 @@ class TextRows:
         sums are those of :attr:`rows` to the bit, with fewer NumPy calls.
         """
         if not self._data:
-            return cast("list[float]", bias.tolist())
+            totals: list[float] = bias.tolist()
+            return totals
         sums = np.frombuffer(self._data, dtype=_row_type(2 * self._width)).sum(axis=0)
-        return cast("list[float]", (bias + sums[: self._width]).tolist())
+        return (bias + sums[: self._width]).tolist()  # type: ignore[no-any-return]
 
     def against(self, column: int) -> list[float]:
         """One column of :func:`against_others`, a float per row.
@@ -182,8 +182,9 @@ class TextRows:
         Read straight from the bytes: NumPy's ``tolist`` is slow on a strided column.
         """
         width = self._width
-        values = memoryview(self._data).cast("f")[width + column :: 2 * width].tolist()
-        return cast("list[float]", values)  # typeshed types every memoryview as holding ints
+        # typeshed types every memoryview as holding ints (and typing.cast is a call per use)
+        values: list[float] = memoryview(self._data).cast("f")[width + column :: 2 * width].tolist()  # type: ignore[assignment]
+        return values
 
 
 HEADS = ("kind", "sentiment", "abusive", "urgent", "outage")
