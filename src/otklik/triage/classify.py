@@ -261,7 +261,7 @@ def _principles(
 
 # Enum look-ups are slow on Python 3.11 (the enum metaclass hooks attribute access), and a
 # triage makes dozens: the members and the strings made of them, looked up once.
-_COMPLAINT = Kind.COMPLAINT
+_COMPLAINT, _INSULT = Kind.COMPLAINT, Kind.INSULT
 _POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
@@ -341,15 +341,18 @@ def analyse(
     if prepared.language_evidence is not None:
         evidence.append(prepared.language_evidence)
     hits = prepared.hits
-    categories = {hit.category for hit in hits}
-    rules = [f"lexicon:{language}:{hit.category}:{hit.pattern}" for hit in hits]
+    categories: set[str] = set()
+    rules: list[str] = []
     # Lexicon cues of a signal, which count only if the signal is raised.
     signal_cues = False
-    for hit, rule in zip(hits, rules, strict=True):
-        supports = SUPPORTS.get(hit.category)
-        if supports:
-            evidence.append(_new(Evidence, (supports, rule, (hit.span,), 1.0)))
-            signal_cues = signal_cues or supports in _SIGNALS
+    if hits:  # most posts have none
+        categories.update([hit.category for hit in hits])
+        rules = [f"lexicon:{language}:{hit.category}:{hit.pattern}" for hit in hits]
+        for hit, rule in zip(hits, rules, strict=True):
+            supports = SUPPORTS.get(hit.category)
+            if supports:
+                evidence.append(_new(Evidence, (supports, rule, (hit.span,), 1.0)))
+                signal_cues = signal_cues or supports in _SIGNALS
 
     kinds = plan.kinds
     kind_p = _softmax(totals[kinds])
@@ -360,7 +363,8 @@ def analyse(
         evidence.extend(_evidence_from(scored, scored.against(kinds.start + k), plan.kind_supports[k], "model:kind"))
 
     abusive = totals[plan.abusive] >= plan.thresholds.get(language, 0.0)
-    kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
+    if hits or kind is _INSULT:  # every rule needs a reported failure (a hit) or an insult to question
+        kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
 
     sentiments = plan.sentiments
     sentiment_p = _softmax(totals[sentiments])
