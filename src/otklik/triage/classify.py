@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from otklik.triage import model as models
-from otklik.triage.features import Features, extract
+from otklik.triage.features import Features, TextSpans, extract
 from otklik.triage.language import detect_with_evidence
 from otklik.triage.lexicon import Hit, find
 from otklik.triage.result import Evidence, Kind, Sentiment, Span, Triage
@@ -51,6 +49,7 @@ _URGENT_KINDS = frozenset({Kind.COMPLAINT, Kind.QUESTION})
 # A signal escalates to the top of the desk, so its model must be fairly sure (p ≥ 0.62).
 _SIGNAL_LOGIT = 0.5
 _URGENT_CATEGORIES = frozenset(c for c, s in SUPPORTS.items() if s == "signal:urgent")
+_SIGNALS = frozenset(("signal:urgent", "signal:outage"))
 # ``tuple.__new__(Evidence, fields)`` builds the same named tuple without the Python-level
 # ``Evidence.__new__`` frame (every field given): a triage makes a dozen evidence.
 _new = tuple.__new__
@@ -122,109 +121,108 @@ class _Scored(NamedTuple):
     that class over the head's others.
     """
 
-    rows: npt.NDArray[np.float32]
+    text_rows: models.TextRows
     against: Callable[[int], list[float]]
     words: int
     groups: list[int]
-    spans: list[Span]
+    spans: Sequence[Span]
     names: list[str]
-    # When every span and global feature has exactly one row (as extract makes them), these
-    # pick each one's row from a column; else None, and rows are added up per group.
-    per_span: Callable[[list[float]], Sequence[float]] | None
-    per_global: Callable[[list[float]], Sequence[float]] | None
+    # Whether every span and global feature has exactly one row, in their order (as extract
+    # makes them): then evidence ranks the rows themselves, else it adds them up per group
+    # first. ``shown`` are the rows of the global features evidence may name, with their names.
+    in_order: bool
+    shown: list[tuple[int, str]]
 
 
 def _score(prepared: Prepared, bundle: models.Bundle) -> _Scored:
     features = prepared.features
     words = features.words
     text_rows = bundle.text_rows(words, features.ids)
-    return _score_of(text_rows, len(words), features.groups, features.word_spans + features.spans, features.names)
-
-
-def _score_of(text_rows: models.TextRows, words: int, groups: list[int], spans: list[Span], names: list[str]) -> _Scored:
-    # The row of each span and global feature, worked out once for every head that needs it.
-    span_rows: list[int] = list(range(words))
-    global_rows: list[int] = []
-    one_row_each = True
-    for row, group in enumerate(groups, start=words):
-        if group >= 0 and words + group == len(span_rows):
-            span_rows.append(row)
-        elif group < 0 and -1 - group == len(global_rows):
-            global_rows.append(row)
-        else:  # shared or out of order: add up per group instead
-            one_row_each = False
-            break
-    one_row_each = one_row_each and len(span_rows) == len(spans) and len(global_rows) == len(names)
-    return _new(
-        _Scored,
-        (
-            text_rows.rows,
-            text_rows.against,
-            words,
-            groups,
-            spans,
-            names,
-            _picker(span_rows) if one_row_each else None,
-            _picker(global_rows) if one_row_each else None,
-        ),
-    )
-
-
-def _picker(rows: list[int]) -> Callable[[list[float]], Sequence[float]]:
-    """A function picking ``rows`` from a list, in that order (``itemgetter`` does it in C)."""
-    if len(rows) > 1:
-        return itemgetter(*rows)
-    if rows:
-        row = rows[0]
-        return lambda values: (values[row],)
-    return lambda values: ()
+    spans = TextSpans(features)  # evidence makes the few spans it shows
+    # extract gives every span and global feature one row, in order: no need to check.
+    return _score_of(text_rows, len(words), features.groups, spans, features.names, in_order=True)
 
 
 _SHOWN_GLOBALS = ("shape:", "len:", "addr:")
 
 
+def _score_of(
+    text_rows: models.TextRows, words: int, groups: list[int], spans: Sequence[Span], names: list[str], *, in_order: bool | None = None
+) -> _Scored:
+    """A text's rows and what they stand for; ``in_order`` says (when known) whether every
+    span and global feature has one row, in their order."""
+    if in_order is None:
+        in_order = _one_row_each_in_order(groups, len(spans) - words, len(names))
+    shown: list[tuple[int, str]] = []
+    if in_order:
+        # A global feature's row is found by its group (a C search): only those shown are looked for.
+        shown = [(words + groups.index(-1 - j), name) for j, name in enumerate(names) if name.startswith(_SHOWN_GLOBALS)]
+    return _new(_Scored, (text_rows, text_rows.against, words, groups, spans, names, in_order, shown))
+
+
+def _one_row_each_in_order(groups: list[int], spans: int, names: int) -> bool:
+    """Whether ``groups`` counts the spans up from 0 and the global features down from -1."""
+    span = 0
+    name = -1
+    for group in groups:
+        if group == span:
+            span += 1
+        elif group == name:
+            name -= 1
+        else:
+            return False
+    return span == spans and name == -1 - names
+
+
+def _per_place(scored: _Scored, contributions: list[float]) -> tuple[list[float], list[tuple[int, str]]]:
+    """The contributions added up per span, then per global feature, as if each had one row;
+    and the places of the global features evidence may name, with their names."""
+    words = scored.words
+    spans = len(scored.spans)
+    # Each word row is its own span; the other features add up per span or global feature.
+    values = contributions[:words]
+    values.extend([0.0] * (spans - words + len(scored.names)))
+    for group, value in zip(scored.groups, contributions[words:], strict=True):
+        values[words + group if group >= 0 else spans - 1 - group] += value
+    shown = [(spans + index, name) for index, name in enumerate(scored.names) if name.startswith(_SHOWN_GLOBALS)]
+    return values, shown
+
+
 def _evidence_from(scored: _Scored, contributions: list[float], supports: str, rule: str, *, top: int = 4) -> list[Evidence]:
     """The stretches of text that pushed a head towards its answer most, strongest first."""
-    per_span: Sequence[float]
-    per_global: Sequence[float]
-    if scored.per_span is not None and scored.per_global is not None:
-        per_span, per_global = scored.per_span(contributions), scored.per_global(contributions)
+    spans = scored.spans
+    if scored.in_order:
+        # Row ``i`` below ``words`` is span ``i``; above, its group tells its span or that it is global.
+        values, shown, words, groups = contributions, scored.shown, scored.words, scored.groups
     else:
-        words = scored.words
-        # Each word row is its own span; the other features add up per span or global feature.
-        spans = contributions[:words]
-        spans.extend([0.0] * (len(scored.spans) - words))
-        names = [0.0] * len(scored.names)
-        for group, value in zip(scored.groups, contributions[words:], strict=True):
-            if group >= 0:
-                spans[words + group] += value
-            else:
-                names[-1 - group] += value
-        per_span, per_global = spans, names
-    # Strongest first, equal ones in text order (what a stable sort of the places by value
-    # gives): the values are sorted in C, then each is found in its place, equal ones left
-    # to right. Word pairs and lexicon phrases overlap single words: of overlapping
-    # stretches, only the strongest is kept.
+        # One value per span, then per global feature (every group negative: global).
+        values, shown = _per_place(scored, contributions)
+        words, groups = len(spans), [-1] * len(scored.names)
+    # Strongest first, equal ones in text order (a sort is stable, reversed too), global
+    # features passed over. Word pairs and lexicon phrases overlap single words: of
+    # overlapping stretches, only the strongest is kept.
     evidence: list[Evidence] = []
     taken: list[Span] = []
-    found_at: dict[float, int] = {}
-    for value in sorted(per_span, reverse=True):
+    for row in sorted(range(len(values)), key=values.__getitem__, reverse=True):
+        value = values[row]
         if value <= 0.05 or len(taken) >= top:
             break
-        index = per_span.index(value, found_at.get(value, -1) + 1)
-        found_at[value] = index
-        span = scored.spans[index]
+        if row < words:
+            span = spans[row]
+        elif (group := groups[row - words]) >= 0:
+            span = spans[words + group]
+        else:
+            continue
         for other in taken:
             if not (span.end <= other.start or span.start >= other.end):
                 break
         else:
             taken.append(span)
             evidence.append(_new(Evidence, (supports, rule, (span,), value)))
-    for index, value in enumerate(per_global):
+    for index, name in shown:
+        value = values[index]
         if value > 0.3:
-            name = scored.names[index]
-            if name.startswith(_SHOWN_GLOBALS):
-                evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
+            evidence.append(_new(Evidence, (supports, f"{rule}:{name}", (), value)))
     return evidence
 
 
@@ -263,20 +261,58 @@ def _principles(
 
 # Enum look-ups are slow on Python 3.11 (the enum metaclass hooks attribute access), and a
 # triage makes dozens: the members and the strings made of them, looked up once.
-_KINDS = {kind.value: kind for kind in Kind}
-_SENTIMENTS = {sentiment.value: sentiment for sentiment in Sentiment}
-_COMPLAINT = Kind.COMPLAINT
+_COMPLAINT, _INSULT = Kind.COMPLAINT, Kind.INSULT
 _POSITIVE, _NEUTRAL, _NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
-_KIND_SUPPORTS = {kind: f"kind:{kind.value}" for kind in Kind}
-
-
 _SENTIMENT_SUPPORTS = {sentiment: f"sentiment:{sentiment.value}" for sentiment in Sentiment}
 
 
-@lru_cache(maxsize=4)
-def _sentiment_places(classes: tuple[str, ...]) -> tuple[int, int]:
-    """Where the sentiment model's classes have ``positive`` and ``negative``."""
-    return classes.index(_POSITIVE), classes.index(_NEGATIVE)
+class _Plan(NamedTuple):
+    """What analyse reads of the models for every text, worked out once per bundle: where
+    each head's columns are, and its classes as members and as the evidence they support."""
+
+    kinds: slice
+    kind_classes: tuple[str, ...]
+    kind_members: tuple[Kind, ...]
+    kind_supports: tuple[str, ...]
+    sentiments: slice
+    sentiment_members: tuple[Sentiment, ...]
+    positive: int
+    negative: int
+    abusive: int
+    thresholds: dict[str, float]  # the abuse model's threshold per language (else 0)
+    urgent: int
+    outage: int
+
+
+_plan_of: tuple[models.Bundle, _Plan] | None = None
+
+
+def _plan(bundle: models.Bundle) -> _Plan:
+    """The plan of ``bundle`` (one bundle per process: the last one is kept)."""
+    global _plan_of  # noqa: PLW0603 - a value worked out once from the immutable bundle
+    known = _plan_of
+    if known is not None and known[0] is bundle:
+        return known[1]
+    columns, heads = bundle.columns, bundle.heads
+    kind_classes = heads["kind"].classes
+    sentiment_classes = heads["sentiment"].classes
+    prefix = "threshold:"
+    plan = _Plan(
+        kinds=columns["kind"],
+        kind_classes=kind_classes,
+        kind_members=tuple(Kind(c) for c in kind_classes),
+        kind_supports=tuple(f"kind:{c}" for c in kind_classes),
+        sentiments=columns["sentiment"],
+        sentiment_members=tuple(Sentiment(c) for c in sentiment_classes),
+        positive=sentiment_classes.index(_POSITIVE),
+        negative=sentiment_classes.index(_NEGATIVE),
+        abusive=columns["abusive"].start,
+        thresholds={k[len(prefix) :]: float(v) for k, v in heads["abusive"].meta.items() if k.startswith(prefix)},
+        urgent=columns["urgent"].start,
+        outage=columns["outage"].start,
+    )
+    _plan_of = (bundle, plan)
+    return plan
 
 
 def analyse(
@@ -293,78 +329,91 @@ def analyse(
     conversation's language). ``addressing`` and ``followers`` come from the item.
     """
     prepared = prepare(text, language=language, addressing=addressing, hint=hint)
-    models_ = models.bundle()
-    scored = _score(prepared, models_)
-    rows = scored.rows
-    totals = (models_.bias + rows.sum(axis=0)).tolist() if len(rows) else models_.bias.tolist()
+    bundle = models.bundle()
+    plan = _plan(bundle)
+    scored = _score(prepared, bundle)
+    text_rows = scored.text_rows
+    totals = text_rows.totals(bundle.bias)
+    has_rows = len(text_rows) > 0
+    language = prepared.language
 
     evidence: list[Evidence] = []
     if prepared.language_evidence is not None:
         evidence.append(prepared.language_evidence)
     hits = prepared.hits
-    categories = {hit.category for hit in hits}
-    for hit in hits:
-        supports = SUPPORTS.get(hit.category)
-        if supports:
-            evidence.append(_new(Evidence, (supports, f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0)))
+    categories: set[str] = set()
+    rules: list[str] = []
+    # Lexicon cues of a signal, which count only if the signal is raised.
+    signal_cues = False
+    if hits:  # most posts have none
+        categories.update([hit.category for hit in hits])
+        rules = [f"lexicon:{language}:{hit.category}:{hit.pattern}" for hit in hits]
+        for hit, rule in zip(hits, rules, strict=True):
+            supports = SUPPORTS.get(hit.category)
+            if supports:
+                evidence.append(_new(Evidence, (supports, rule, (hit.span,), 1.0)))
+                signal_cues = signal_cues or supports in _SIGNALS
 
-    kind_head = models_.heads["kind"]
-    kind_cols = models_.columns["kind"]
-    kind_p = _softmax(totals[kind_cols])
+    kinds = plan.kinds
+    kind_p = _softmax(totals[kinds])
     k = kind_p.index(max(kind_p))  # the first of equals, as max(range(), key=) would give
-    kind = _KINDS[kind_head.classes[k]]
-    kind_scores = dict(zip(kind_head.classes, map(_round4, kind_p), strict=True))
-    if len(rows):
-        evidence.extend(_evidence_from(scored, scored.against(kind_cols.start + k), _KIND_SUPPORTS[kind], "model:kind"))
+    kind = plan.kind_members[k]
+    kind_scores = dict(zip(plan.kind_classes, map(_round4, kind_p), strict=True))
+    if has_rows:
+        evidence.extend(_evidence_from(scored, scored.against(kinds.start + k), plan.kind_supports[k], "model:kind"))
 
-    abusive_logit = totals[models_.columns["abusive"]][0]
-    abusive = abusive_logit >= float(models_.heads["abusive"].meta.get(f"threshold:{prepared.language}", 0.0))
-    kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
+    abusive = totals[plan.abusive] >= plan.thresholds.get(language, 0.0)
+    if hits or kind is _INSULT:  # every rule needs a reported failure (a hit) or an insult to question
+        kind = _principles(kind, kind_scores, categories, prepared, evidence, abusive=abusive)
 
-    sentiment_head = models_.heads["sentiment"]
-    sentiment_cols = models_.columns["sentiment"]
-    sentiment_p = _softmax(totals[sentiment_cols])
+    sentiments = plan.sentiments
+    sentiment_p = _softmax(totals[sentiments])
     s = sentiment_p.index(max(sentiment_p))  # the first of equals, as max(classes, key=) would give
-    sentiment = _SENTIMENTS[sentiment_head.classes[s]]
-    positive, negative = _sentiment_places(sentiment_head.classes)
-    score = sentiment_p[positive] - sentiment_p[negative]
-    if sentiment is not _NEUTRAL and len(rows):
+    sentiment = plan.sentiment_members[s]
+    score = sentiment_p[plan.positive] - sentiment_p[plan.negative]
+    if sentiment is not _NEUTRAL and has_rows:
         evidence.extend(
-            _evidence_from(scored, scored.against(sentiment_cols.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
+            _evidence_from(scored, scored.against(sentiments.start + s), _SENTIMENT_SUPPORTS[sentiment], "model:sentiment", top=3)
         )
     if kind is _COMPLAINT and sentiment is _POSITIVE:
         sentiment, score = _NEGATIVE, min(score, -0.2)  # sarcasm: the kind knows better
-    evidence.extend(
-        _new(Evidence, (_SENTIMENT_SUPPORTS[sentiment], f"lexicon:{prepared.language}:{hit.category}:{hit.pattern}", (hit.span,), 1.0))
-        for hit in hits
-        if _SENTIMENT_CUES.get(hit.category) is sentiment
-    )
+    if hits:
+        supports = _SENTIMENT_SUPPORTS[sentiment]
+        evidence.extend(
+            _new(Evidence, (supports, rule, (hit.span,), 1.0))
+            for hit, rule in zip(hits, rules, strict=True)
+            if _SENTIMENT_CUES.get(hit.category) is sentiment
+        )
 
     # A signal is raised by its cue words (explainable at a glance) or by its model (which
     # catches the ways of saying it no list has); either way the evidence says which.
-    signals: dict[str, bool] = {}
-    for signal, cued in (
-        ("urgent", bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS),
-        ("outage", "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)),
-    ):
-        columns = models_.columns[signal]
-        by_model = totals[columns][0] >= _SIGNAL_LOGIT
-        if by_model and len(rows):
-            evidence.extend(_evidence_from(scored, scored.against(columns.start), f"signal:{signal}", f"model:{signal}", top=3))
-        signals[signal] = cued or by_model
-    urgent, outage = signals["urgent"], signals["outage"]
-    # Cues for a signal that was not raised are no evidence of anything.
-    dropped = {name for name, raised in (("signal:urgent", urgent), ("signal:outage", outage)) if not raised}
+    urgent = outage = False
+    if totals[plan.urgent] >= _SIGNAL_LOGIT:
+        urgent = True
+        if has_rows:
+            evidence.extend(_evidence_from(scored, scored.against(plan.urgent), "signal:urgent", "model:urgent", top=3))
+    elif categories:
+        urgent = bool(categories & _URGENT_CATEGORIES) and kind in _URGENT_KINDS
+    if totals[plan.outage] >= _SIGNAL_LOGIT:
+        outage = True
+        if has_rows:
+            evidence.extend(_evidence_from(scored, scored.against(plan.outage), "signal:outage", "model:outage", top=3))
+    elif categories:
+        outage = "outage" in categories and (kind in _URGENT_KINDS or "failure" in categories)
+    if signal_cues and not (urgent and outage):
+        # Cues for a signal that was not raised are no evidence of anything.
+        dropped = {name for name, raised in (("signal:urgent", urgent), ("signal:outage", outage)) if not raised}
+        evidence = [e for e in evidence if e.supports not in dropped]
     return Triage(
-        language=prepared.language,
-        kind=kind,
-        kind_confidence=kind_p[k],
-        sentiment=sentiment,
-        sentiment_score=max(-1.0, min(1.0, score)),
-        urgent=urgent,
-        outage=outage,
-        abusive=abusive,
-        followers=followers,
-        evidence=tuple([e for e in evidence if e.supports not in dropped]),
-        kind_scores=kind_scores,
+        language,
+        kind,
+        kind_p[k],
+        sentiment,
+        max(-1.0, min(1.0, score)),
+        urgent,
+        outage,
+        abusive,
+        followers,
+        tuple(evidence),
+        kind_scores,
     )

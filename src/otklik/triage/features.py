@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from otklik.triage.cache import BoundedCache
 from otklik.triage.lexicon import Hit
@@ -34,16 +34,35 @@ class Features(NamedTuple):
     ``ids`` with ``groups``: ``groups[k]`` is an index into ``spans`` (the words a feature
     came from: word pairs, lexicon hits, emoji) or ``-1 - j`` for the global feature
     ``names[j]`` (the shape of the post, its language…).
+
+    Evidence shows a handful of spans of the dozens a text has, so the spans of words and
+    word pairs are kept as places and made when read: ``word_starts`` and ``word_ends`` are
+    where each word is, and the word pairs' spans (each word with the next) come in
+    ``spans`` after the first ``pairs_at`` of ``other_spans`` (the emoji), before the rest
+    (the lexicon hits).
     """
 
     # A named tuple: one per text, and a frozen dataclass costs several times as much to build.
 
     words: list[str]
-    word_spans: list[Span]
+    text: str
+    word_starts: list[int]
+    word_ends: list[int]
     ids: list[int]
     groups: list[int]
-    spans: list[Span]
+    pairs_at: int
+    other_spans: list[Span]
     names: list[str]
+
+    @property
+    def word_spans(self) -> list[Span]:
+        """Where each word is."""
+        return list(TextSpans(self)[: len(self.words)])
+
+    @property
+    def spans(self) -> list[Span]:
+        """The spans ``groups`` point into: emoji, word pairs, lexicon hits."""
+        return list(TextSpans(self)[len(self.words) :])
 
     @property
     def all_ids(self) -> list[int]:
@@ -51,6 +70,49 @@ class Features(NamedTuple):
         result = [i for word in self.words for i in word_ids(word)]
         result.extend(self.ids)
         return result
+
+
+class TextSpans(Sequence[Span]):
+    """The spans of a text's words, then those ``groups`` point into (the numbering of a
+    text's rows, see :class:`Features`), each made when read."""
+
+    __slots__ = ("_features", "_pairs")
+
+    def __init__(self, features: Features) -> None:
+        self._features = features
+        self._pairs = max(len(features.words) - 1, 0)
+
+    def __len__(self) -> int:
+        features = self._features
+        return len(features.words) + self._pairs + len(features.other_spans)
+
+    @overload
+    def __getitem__(self, index: int) -> Span: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Span]: ...
+
+    def __getitem__(self, index: int | slice) -> Span | Sequence[Span]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        features = self._features
+        starts = features.word_starts
+        words = len(starts)
+        if 0 <= index < words:
+            start, end = starts[index], features.word_ends[index]
+        else:
+            index -= words
+            pairs_at = features.pairs_at
+            if 0 <= index < pairs_at:
+                return features.other_spans[index]
+            index -= pairs_at
+            if 0 <= index < self._pairs:
+                start, end = starts[index], features.word_ends[index + 1]
+            else:
+                return features.other_spans[pairs_at + index - self._pairs]
+        return _new(Span, (start, end, features.text[start:end]))
 
 
 def _bucket(name: str) -> int:
@@ -117,10 +179,10 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     # One pass over the tokens. Word pairs are collected aside and go after the emoji, as
     # they did when made in a second pass over the words (the order of ids is that of rows).
     words: list[str] = []
-    word_spans: list[Span] = []
+    starts: list[int] = []
+    ends: list[int] = []
     pair_ids: list[int] = []
-    pair_spans: list[Span] = []
-    previous_crc = previous_start = -1
+    previous_crc = -1
     known, word_keys = _WORD_KEYS.get, _WORD_KEYS  # see BoundedCache: a bound get, the subscript on a miss
     question_marks = exclamations = caps = 0
     emoji_pos = emoji_neg = 0
@@ -128,11 +190,11 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
         if kind is _WORD:
             folded, encoded, crc = known(norm) or word_keys[norm]
             words.append(folded)
-            word_spans.append(_new(Span, (start, end, text[start:end])))
-            if previous_start >= 0:
+            starts.append(start)
+            ends.append(end)
+            if previous_crc >= 0:
                 pair_ids.append(_crc32(encoded, previous_crc) & _MASK)
-                pair_spans.append(_new(Span, (previous_start, end, text[previous_start:end])))
-            previous_crc, previous_start = crc, start
+            previous_crc = crc
             caps += upper
         elif kind is _PUNCT:
             if norm == "?":
@@ -159,10 +221,12 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
             if len(norm) >= 5 or norm[:1] in "#№":
                 add_global("shape:reference")
 
+    # The word pairs' spans come after the emoji's (made when read, see Features).
+    pairs_at = len(spans)
+    pairs = len(pair_ids)
     if pair_ids:
-        groups.extend(range(len(spans), len(spans) + len(pair_ids)))
+        groups.extend(range(pairs_at, pairs_at + pairs))
         ids.extend(pair_ids)
-        spans.extend(pair_spans)
     if words:  # not through the cache: a text's first word is any word
         name = f"first:{words[0]}"
         ids.append(_bucket(name))
@@ -173,7 +237,7 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
         span = hit.span
         category = hit.category
         categories.add(category)
-        at = len(spans)
+        at = len(spans) + pairs
         ids.append(_NAMED[f"lex:{category}"])
         ids.append(_NAMED[f"lex:{lang}:{hit.pattern}"])
         groups.append(at)
@@ -207,4 +271,4 @@ def extract(tokens: Sequence[Token], text: str, *, lang: str, hits: Sequence[Hit
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return _new(Features, (words, word_spans, ids, groups, spans, names))
+    return _new(Features, (words, text, starts, ends, ids, groups, pairs_at, spans, names))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -139,6 +139,12 @@ class Bundle:
         return TextRows(b"".join(parts), self.bias.shape[0])
 
 
+@lru_cache(maxsize=4)
+def _row_type(width: int) -> np.dtype[np.void]:
+    """A row of ``width`` float32 as one item: ``frombuffer`` then gives the rows as a matrix."""
+    return np.dtype((np.float32, (width,)))
+
+
 class TextRows:
     """A text's weight rows and their :func:`against_others`, side by side as float32 bytes."""
 
@@ -157,14 +163,28 @@ class TextRows:
         both = np.frombuffer(self._data, dtype=np.float32).reshape(-1, 2 * self._width)
         return both[:, : self._width]
 
+    def totals(self, bias: npt.NDArray[np.float32]) -> list[float]:
+        """``bias`` plus the sum of the rows, per column (the bias alone when there are none).
+
+        The rows are summed with their :func:`against_others` beside them, in one array read
+        straight from the bytes: each column is added up row after row all the same, so the
+        sums are those of :attr:`rows` to the bit, with fewer NumPy calls.
+        """
+        if not self._data:
+            totals: list[float] = bias.tolist()
+            return totals
+        sums = np.frombuffer(self._data, dtype=_row_type(2 * self._width)).sum(axis=0)
+        return (bias + sums[: self._width]).tolist()  # type: ignore[no-any-return]
+
     def against(self, column: int) -> list[float]:
         """One column of :func:`against_others`, a float per row.
 
         Read straight from the bytes: NumPy's ``tolist`` is slow on a strided column.
         """
         width = self._width
-        values = memoryview(self._data).cast("f")[width + column :: 2 * width].tolist()
-        return cast("list[float]", values)  # typeshed types every memoryview as holding ints
+        # typeshed types every memoryview as holding ints (and typing.cast is a call per use)
+        values: list[float] = memoryview(self._data).cast("f")[width + column :: 2 * width].tolist()  # type: ignore[assignment]
+        return values
 
 
 HEADS = ("kind", "sentiment", "abusive", "urgent", "outage")

@@ -146,6 +146,22 @@ def test_a_texts_rows_are_the_stack_of_its_word_rows_and_feature_rows() -> None:
         assert text_rows.against(column) == against[:, column].tolist()
 
 
+def test_totals_are_the_bias_plus_the_rows_summed() -> None:
+    rng = np.random.default_rng(11)
+    bias = rng.standard_normal(12).astype(np.float32)
+    for n in (0, 1, 2, 9, 60):
+        both = (rng.standard_normal((n, 24)) * rng.choice([1e-3, 1.0, 30.0], size=(n, 24))).astype(np.float32)
+        text_rows = models.TextRows(both.tobytes(), 12)
+        expected = (bias + text_rows.rows.sum(axis=0)).tolist() if n else bias.tolist()
+        assert text_rows.totals(bias) == expected
+    bundle = models.bundle()
+    for text in ("Заказ не пришёл, где он??? 😡 @shop #fail", "😡", "", "thanks, not great: the app crashed again"):
+        features = classify.prepare(text).features
+        text_rows = bundle.text_rows(features.words, features.ids)
+        expected = (bundle.bias + text_rows.rows.sum(axis=0)).tolist() if len(text_rows) else bundle.bias.tolist()
+        assert text_rows.totals(bundle.bias) == expected
+
+
 def _plain_evidence(scored: classify._Scored, contributions: list[float], top: int) -> list[Evidence]:
     """Add up per span and global feature, rank every span, keep the strongest that do not overlap."""
     groups = list(range(scored.words)) + [g + scored.words if g >= 0 else g for g in scored.groups]
@@ -173,17 +189,24 @@ def _plain_evidence(scored: classify._Scored, contributions: list[float], top: i
     return evidence
 
 
-@pytest.mark.parametrize("shared", [False, True])
-def test_evidence_picked_is_that_of_the_plain_ranking(shared: bool) -> None:
-    rng = random.Random(int(shared))
+@pytest.mark.parametrize("layout", ["in order", "interleaved", "shuffled", "shared"])
+def test_evidence_picked_is_that_of_the_plain_ranking(layout: str) -> None:
+    rng = random.Random(layout)
     for _ in range(300):
         words = rng.randint(0, 8)
         feature_spans = rng.randint(0, 8)
         names = [rng.choice(["shape:?", "len:1-3", "addr:direct", "lang:ru", "first:x"]) for _ in range(rng.randint(0, 4))]
-        groups = list(range(feature_spans)) + [-1 - j for j in range(len(names))]
-        if shared and groups:  # features sharing a span or a global: rows add up
+        spans_first = list(range(feature_spans))
+        globals_first = [-1 - j for j in range(len(names))]
+        groups = spans_first + globals_first
+        if layout == "interleaved":  # one row each, spans and globals each in order (as extract makes them)
+            groups = [
+                (spans_first if not globals_first or (spans_first and rng.random() < 0.5) else globals_first).pop(0)
+                for _ in range(len(groups))
+            ]
+        if layout == "shared" and groups:  # features sharing a span or a global: rows add up
             groups += [rng.choice(groups) for _ in range(3)]
-        if shared:
+        if layout in ("shuffled", "shared"):  # one row each or not, out of order: rows add up per group first
             rng.shuffle(groups)
         starts = [rng.randint(0, 30) for _ in range(words + feature_spans)]
         spans = [Span(s, s + rng.randint(1, 6), "t") for s in starts]
@@ -219,8 +242,12 @@ def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tokenize("Słowo")[0].type is TokenType.WORD
 
 
-def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexicon.Hit], addressing: str | None) -> features.Features:
-    """Features as extract first made them: a feature at a time, word pairs in a second pass."""
+_PlainFeatures = tuple[list[str], list[Span], list[int], list[int], list[Span], list[str]]
+
+
+def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexicon.Hit], addressing: str | None) -> _PlainFeatures:
+    """Features as extract first made them, every span made: a feature at a time, word pairs
+    in a second pass (words, word spans, ids, groups, spans, global names)."""
     ids: list[int] = []
     groups: list[int] = []
     spans: list[Span] = []
@@ -302,7 +329,7 @@ def _plain_extract(tokens: list[Token], text: str, *, lang: str, hits: list[lexi
     if addressing:
         add_global(f"addr:{addressing}")
     add_global(f"lang:{lang}")
-    return features.Features([word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names)
+    return [word for word, _ in word_spans], [span for _, span in word_spans], ids, groups, spans, names
 
 
 def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
@@ -310,7 +337,13 @@ def _assert_same_features(text: str, lang: str, addressing: str | None) -> None:
     hits = lexicon.find(tokens, text, lang)
     fast = features.extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
     plain = _plain_extract(tokens, text, lang=lang, hits=hits, addressing=addressing)
-    assert fast == plain
+    # The spans of words and word pairs are made when read (see Features).
+    assert (fast.words, fast.word_spans, fast.ids, fast.groups, fast.spans, fast.names) == plain
+    spans = features.TextSpans(fast)
+    assert len(spans) == len(plain[1]) + len(plain[4])
+    assert [spans[i] for i in range(len(spans))] == plain[1] + plain[4]
+    # What evidence counts on without checking (see classify._score): one row per span and global feature, in order.
+    assert classify._one_row_each_in_order(fast.groups, len(fast.spans), len(fast.names))
     assert all(type(span) is Span for span in fast.word_spans)
     assert all(type(span) is Span for span in fast.spans)
 
