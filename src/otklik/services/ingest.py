@@ -397,14 +397,13 @@ def store_prepared(drafts: Sequence[PreparedItem], *, uow: SqlUnitOfWork, now: d
                 ],
                 stored_as_is=frozenset({"created_at", "raw", "received_at"}),
             )
-            # Triage runs right after commit, in the worker: the queue row commits with the item.
-            insert_tuples(connection, t.triage_queue, ("item_id",), [(item_id,) for item_id in allocated])
         else:
             rows = [_item_values(p.draft, real.get(p.conversation_id, p.conversation_id), now) for p in new_items if p.draft]
             # Matched by (source, external_id), which is unique, not by the order of RETURNING.
             result = connection.execute(insert(t.items).returning(t.items.c.id, t.items.c.source, t.items.c.external_id), rows)
             item_ids = {(row.source, row.external_id): int(row.id) for row in result}
-            insert_rows(connection, t.triage_queue, [{"item_id": item_id} for item_id in item_ids.values()])
+        # Triage runs right after commit, in the worker: the queue row commits with the item.
+        insert_rows(connection, t.triage_queue, [{"item_id": item_id} for item_id in item_ids.values()])
     batch.flush_changed()
     # The customer wrote again on a resolved conversation: its follow-up no longer fits (P18).
     # Only a reopening can meet a pending follow-up, so a batch without one costs no query.
