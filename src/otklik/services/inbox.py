@@ -80,14 +80,34 @@ class ClockView:
     @classmethod
     def of_row(cls, row: Any, now: datetime) -> ClockView:
         """From a conversations row (any mapping with the clock columns)."""
-        running = row["clock_kind"] is not None
-        thresholds = {
-            "at_risk_50_at": row["at_risk_50_at"],
-            "at_risk_80_at": row["at_risk_80_at"],
-            "due_at": row["due_at"] if running else None,
-            "acceptable_until": row["acceptable_until"],
-        }
-        return cls(kind=row["clock_kind"], state=clock_state(now, **thresholds), started_at=row["clock_started_at"], **thresholds)
+        return cls.of(
+            now,
+            kind=row["clock_kind"],
+            started_at=row["clock_started_at"],
+            at_risk_50_at=row["at_risk_50_at"],
+            at_risk_80_at=row["at_risk_80_at"],
+            due_at=row["due_at"],
+            acceptable_until=row["acceptable_until"],
+        )
+
+    @classmethod
+    def of(
+        cls,
+        now: datetime,
+        *,
+        kind: str | None,
+        started_at: datetime | None,
+        at_risk_50_at: datetime | None,
+        at_risk_80_at: datetime | None,
+        due_at: datetime,
+        acceptable_until: datetime | None,
+    ) -> ClockView:
+        """From the clock columns; ``due_at`` is the row's, which is a due time only while a clock runs."""
+        clock_due = due_at if kind is not None else None
+        state = clock_state(
+            now, at_risk_50_at=at_risk_50_at, at_risk_80_at=at_risk_80_at, due_at=clock_due, acceptable_until=acceptable_until
+        )
+        return cls(kind, state, started_at, at_risk_50_at, at_risk_80_at, clock_due, acceptable_until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,11 +256,15 @@ def _page_rows(rows: Sequence[Any], now: datetime | None) -> list[InboxRow]:
         sla = None
         if now is not None:
             clock_kind, started_at, at_risk_50_at, at_risk_80_at, acceptable_until = row[22:]
-            clock_due = due_at if clock_kind is not None else None
-            state = clock_state(
-                now, at_risk_50_at=at_risk_50_at, at_risk_80_at=at_risk_80_at, due_at=clock_due, acceptable_until=acceptable_until
+            sla = ClockView.of(
+                now,
+                kind=clock_kind,
+                started_at=started_at,
+                at_risk_50_at=at_risk_50_at,
+                at_risk_80_at=at_risk_80_at,
+                due_at=due_at,
+                acceptable_until=acceptable_until,
             )
-            sla = ClockView(clock_kind, state, started_at, at_risk_50_at, at_risk_80_at, clock_due, acceptable_until)
         page.append(
             InboxRow(
                 conv_id, status, priority, source, account, author_name, author_handle, language, assignee_id, assignee_name,
