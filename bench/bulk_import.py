@@ -203,7 +203,13 @@ def sqlite_floor(stored: Path, prepared: list[PreparedItem], data_dir: Path) -> 
     rows = [(i, c, *p.row, received) for i, (p, c) in enumerate(zip(prepared, placed, strict=True), start=1)]
     columns = ("id", "conversation_id", *ITEM_COLUMNS, "received_at")
     per_statement = 1024
-    sql = f"INSERT INTO items ({', '.join(columns)}) VALUES " + ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * per_statement)  # noqa: S608
+    head = f"INSERT INTO items ({', '.join(columns)}) VALUES "  # noqa: S608 - our own column names
+    one_row = "(" + ", ".join("?" * len(columns)) + ")"
+
+    def insert_sql(count: int) -> str:
+        return head + ", ".join([one_row] * count)
+
+    full = insert_sql(per_statement)
     with closing(sqlite3.connect(str(database), isolation_level=None)) as db:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-32768")
@@ -212,15 +218,9 @@ def sqlite_floor(stored: Path, prepared: list[PreparedItem], data_dir: Path) -> 
         for start in range(0, len(rows), CLI_BATCH):
             batch = rows[start : start + CLI_BATCH]
             db.execute("BEGIN IMMEDIATE")
-            whole = len(batch) - len(batch) % per_statement
-            for at in range(0, whole, per_statement):
-                db.execute(sql, tuple(itertools.chain.from_iterable(batch[at : at + per_statement])))
-            if whole < len(batch):
-                rest = batch[whole:]
-                db.execute(
-                    sql.split(" VALUES ")[0] + " VALUES " + ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(rest)),
-                    tuple(itertools.chain.from_iterable(rest)),
-                )
+            for at in range(0, len(batch), per_statement):
+                chunk = batch[at : at + per_statement]
+                db.execute(full if len(chunk) == per_statement else insert_sql(len(chunk)), tuple(itertools.chain.from_iterable(chunk)))
             db.execute("COMMIT")
         return time.perf_counter() - began
 
