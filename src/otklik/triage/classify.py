@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -109,6 +110,19 @@ def _softmax(z: list[float]) -> list[float]:
     e = [math.exp(v - top) for v in z]
     total = sum(e)
     return [v / total for v in e]
+
+
+def _with_kind(sentiment_p: list[float], kind_p: list[float], given_kind: tuple[tuple[float, ...], ...]) -> list[float]:
+    """The sentiment head's probabilities weighed by what the kind head's expect.
+
+    The kind decides the sentiment in most of the own set (a compliment is positive, a
+    complaint or an insult negative), and the kind head is the surer of the two: each
+    sentiment's probability is multiplied by its expected share under the kind head's
+    probabilities, then all are scaled to sum to one.
+    """
+    joint = [p * sum(map(operator.mul, kind_p, row)) for p, row in zip(sentiment_p, given_kind, strict=True)]
+    total = sum(joint)
+    return [p / total for p in joint]
 
 
 class _Scored(NamedTuple):
@@ -278,6 +292,9 @@ class _Plan(NamedTuple):
     sentiment_members: tuple[Sentiment, ...]
     positive: int
     negative: int
+    # Per sentiment, P(sentiment | kind) for each kind in the kind head's order (none when
+    # the sentiment model carries no such table).
+    given_kind: tuple[tuple[float, ...], ...] | None
     abusive: int
     thresholds: dict[str, float]  # the abuse model's threshold per language (else 0)
     urgent: int
@@ -297,6 +314,11 @@ def _plan(bundle: models.Bundle) -> _Plan:
     kind_classes = heads["kind"].classes
     sentiment_classes = heads["sentiment"].classes
     prefix = "threshold:"
+    sentiment_meta = heads["sentiment"].meta
+    given_kind: tuple[tuple[float, ...], ...] | None = None
+    if all(f"given_kind:{k}" in sentiment_meta for k in kind_classes):
+        by_kind = [[float(v) for v in sentiment_meta[f"given_kind:{k}"].split(",")] for k in kind_classes]
+        given_kind = tuple(tuple(row[s] for row in by_kind) for s in range(len(sentiment_classes)))
     plan = _Plan(
         kinds=columns["kind"],
         kind_classes=kind_classes,
@@ -306,6 +328,7 @@ def _plan(bundle: models.Bundle) -> _Plan:
         sentiment_members=tuple(Sentiment(c) for c in sentiment_classes),
         positive=sentiment_classes.index(_POSITIVE),
         negative=sentiment_classes.index(_NEGATIVE),
+        given_kind=given_kind,
         abusive=columns["abusive"].start,
         thresholds={k[len(prefix) :]: float(v) for k, v in heads["abusive"].meta.items() if k.startswith(prefix)},
         urgent=columns["urgent"].start,
@@ -368,6 +391,8 @@ def analyse(
 
     sentiments = plan.sentiments
     sentiment_p = _softmax(totals[sentiments])
+    if plan.given_kind is not None:
+        sentiment_p = _with_kind(sentiment_p, kind_p, plan.given_kind)
     s = sentiment_p.index(max(sentiment_p))  # the first of equals, as max(classes, key=) would give
     sentiment = plan.sentiment_members[s]
     score = sentiment_p[plan.positive] - sentiment_p[plan.negative]

@@ -180,11 +180,56 @@ def test_the_shipped_models_keep_their_quality_on_the_held_out_set() -> None:
     from otklik.triage.evaluate import macro_f1
 
     by_language: dict[str, list[tuple[str, str]]] = {}
+    sentiments_by_language: dict[str, list[tuple[str, str]]] = {}
     for row in _held_out():
         result = analyse(str(row["text"]), addressing=str(row["addressing"]))
         by_language.setdefault(str(row["lang"]), []).append((str(row["kind"]), result.kind.value))
+        sentiments_by_language.setdefault(str(row["lang"]), []).append((str(row["sentiment"]), result.sentiment.value))
     kinds = [k.value for k in Kind]
     for lang in ("ru", "pl", "en"):
         pairs = by_language[lang]
         score = macro_f1([g for g, _ in pairs], [p for _, p in pairs], kinds)
         assert score >= 0.75, f"{lang}: kind macro-F1 {score:.3f} on {len(pairs)} held-out lines"
+    # Measured 0.76-0.81 with the sentiment weighed by kind (0.70-0.77 before).
+    for lang in ("ru", "pl", "en", "uk"):
+        pairs = sentiments_by_language[lang]
+        score = macro_f1([g for g, _ in pairs], [p for _, p in pairs], [s.value for s in Sentiment])
+        assert score >= 0.73, f"{lang}: sentiment macro-F1 {score:.3f} on {len(pairs)} held-out lines"
+
+
+def test_a_sure_kind_settles_a_hesitant_sentiment() -> None:
+    """The sentiment head's guess is weighed by what the kind head expects of each sentiment."""
+    from otklik.triage import model as models
+    from otklik.triage.classify import _plan, _with_kind
+
+    plan = _plan(models.bundle())
+    assert plan.given_kind is not None, "the shipped sentiment model carries P(sentiment | kind)"
+    classes = [m.value for m in plan.sentiment_members]
+    hesitant = [0.0] * 3
+    hesitant[classes.index("negative")], hesitant[classes.index("neutral")], hesitant[classes.index("positive")] = 0.45, 0.2, 0.35
+    for kind, expected in (("compliment", "positive"), ("complaint", "negative"), ("question", "neutral")):
+        kind_p = [0.9 if k == kind else 0.02 for k in plan.kind_classes]
+        joint = _with_kind(hesitant, kind_p, plan.given_kind)
+        assert sum(joint) == pytest.approx(1.0)
+        assert classes[joint.index(max(joint))] == expected, (kind, joint)
+    # A kind head with no opinion leaves the order of the sentiment head's guesses as it was.
+    flat = [1 / len(plan.kind_classes)] * len(plan.kind_classes)
+    joint = _with_kind(hesitant, flat, plan.given_kind)
+    assert classes[joint.index(max(joint))] in ("negative", "neutral")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        # Praise that names the problem it fixed, and a polite complaint, in each language.
+        ("дякую, що так швидко полагодили світло в під'їзді, вже все працює 🙏", Sentiment.POSITIVE),
+        ("спасибо что починили наконец интернет, теперь летает", Sentiment.POSITIVE),
+        ("dzięki za szybką wymianę zepsutej pralki, serwisant super", Sentiment.POSITIVE),
+        ("thanks for sorting the broken charger so fast, new one works great", Sentiment.POSITIVE),
+        ("добрый день, заказ 5521 так и не пришёл, хотя обещали во вторник", Sentiment.NEGATIVE),
+        ("dzień dobry, paczka miała być w piątek a nadal jej nie ma", Sentiment.NEGATIVE),
+        ("hello, my order was due on Tuesday and still hasn't arrived", Sentiment.NEGATIVE),
+    ],
+)
+def test_sentiment_agrees_with_what_the_post_is(text: str, sentiment: Sentiment) -> None:
+    assert analyse(text).sentiment is sentiment
