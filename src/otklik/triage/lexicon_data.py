@@ -59,16 +59,17 @@ LEXICON: dict[str, dict[str, str]] = {
         "urgent_legal": """суд судом подам_в_суд в_суд адвокат* юрист* роспотребнадзор* прокуратур*
             полици* заявлени*_в фас цб_рф центробанк* иск исков* досудеб* претензию_направ*
             омбудсмен* правов*""",
-        "urgent_money": """заблокир*_карт* карту_заблокир* заблокировали_карт* заблокировали_счет
+        "urgent_money": """заблокир*_карт* заблокир*_мне_карт* карту_заблокир* заблокировали_карт* заблокировали_счет
             заблокировали_счёт счет_заблокир* списали_дважды двойное_списание дважды_списал*
             списали_два_раза списали_лишн* не_могу_оплатить не_проходит_оплата не_могу_снять
             деньги_пропали пропали_деньги украли_деньги без_денег нечем_платить зарплат*_не
             украли_карт* украли_телефон украли_сумку потерял*_карт*
             не_могу_перевести""",
-        "urgent_travel": """застрял* в_аэропорту рейс_отменили отменили_рейс рейс_отмен* пропустил*_рейс
-            не_пустили_на_борт снял*_с_рейса ночую_в_аэропорту вокзал* багаж_потерял* овербукинг*
+        "urgent_travel": """застрял* рейс_отменили отменили_рейс рейс_отмен* пропустил*_рейс
+            не_пустили_на_борт снял*_с_рейса ночую_в_аэропорту ночуем_в_аэропорту сидим_на_вокзал* сижу_на_вокзал*
+            сидим_в_аэропорт* сижу_в_аэропорт* ночуем_на_вокзал* ночую_на_вокзал* багаж_потерял* овербукинг*
             высадили
-            потеряли_багаж застряли застряла застрял за_границей""",
+            потеряли_багаж застряли застряла застрял""",
         "urgent_data": """взлом* взломали утечк* слили_данные мошенник* мошенничеств* украли_аккаунт
             чужой_вход кто-то_зашел кто-то_вошел персональн*_данн*""",
         "outage": """у_всех у_всех_так не_только_у_меня у_кого-то_еще у_кого_еще у_кого-нибудь кто-то_еще
@@ -107,9 +108,10 @@ LEXICON: dict[str, dict[str, str]] = {
         "urgent_money": """заблокували_картку заблокув* списали_двічі двічі_списали не_можу_оплатити
             не_можу_зняти не_проходить_оплата оплата_не_проходить гроші_зникли зникли_гроші
             вкрали_гроші без_грошей вкрали_картку вкрали_телефон""",
-        "urgent_travel": """застряг* застрягли в_аеропорту рейс_скасували скасували_рейс рейс_скасовано
+        "urgent_travel": """застряг* застрягли рейс_скасували скасували_рейс рейс_скасовано
             не_пустили_на_борт зняли_з_рейсу овербукінг* ночуємо_в_аеропорту ночую_в_аеропорту
-            втратили_багаж загубили_багаж за_кордоном на_вокзалі висадили""",
+            втратили_багаж загубили_багаж висадили сидимо_на_вокзал* сиджу_на_вокзал*
+            сидимо_в_аеропорт* сиджу_в_аеропорт* ночуємо_на_вокзал*""",
         "urgent_data": """зламали злам* витік* шахрай* шахрайств* злили_дані персональн*_дан* хтось_зайшов
             хтось_увійшов вкрали_акаунт фішинг*""",
         "outage": "у_всіх не_тільки_у_мене у_кого_ще збій* авар* масов* все_місто тоже теж_не",
@@ -157,16 +159,16 @@ LEXICON: dict[str, dict[str, str]] = {
             dusi_sie zakrztusil* udlawil* czadem""",
         "urgent_legal": """sad sadu sadzie pozew pozw* prawnik* adwokat* uokik rzecznik* rzecznika
             policj* prokuratur* zglaszam_do kancelari* postepowani* knf""",
-        "urgent_money": """zablokowal*_karte zablokowan*_kart* karta_zablokowan* zablokowal*_konto
+        "urgent_money": """zablokowal*_karte zablokowal*_mi_kart* zablokowan*_kart* karta_zablokowan* zablokowal*_konto
             konto_zablokowan* pobrali_dwa_razy podwojn*_obciaz* obciazyli_dwa dwa_razy_pobral*
-            nie_moge_zaplacic nie_moge_wyplacic nie_moge_przelac zniknely_pieniadze
+            nie_moge_zaplacic nie_moge_za_nic_zaplacic nie_moge_wyplacic nie_moge_przelac zniknely_pieniadze
             pieniadze_zniknely bez_pieniedzy pieniadze_dwa_razy dwa_razy_za_to_samo pobral*_podwojnie
             ukradli_telefon ukradli_karte skradzion*_kart* skradzion*_telefon*
             podwojnie_pobral* dwukrotnie_pobral* pobral*_dwukrotnie""",
-        "urgent_travel": """utknal* utknel* utkn* na_lotnisku lot_odwolan* odwolali_lot odwolany_lot
-            nie_wpuscili_na_poklad zgubili_bagaz bagaz_zgin* nocuje_na_lotnisku za_granica
-            overbooking* wysadzili
-            na_dworcu""",
+        "urgent_travel": """utknal* utknel* utkn* lot_odwolan* odwolali_lot odwolany_lot
+            nie_wpuscili_na_poklad zgubili_bagaz bagaz_zgin* nocuje_na_lotnisku nocujemy_na_lotnisku siedzimy_na_dworcu siedze_na_dworcu
+            siedzimy_na_lotnisku siedze_na_lotnisku nocujemy_na_dworcu
+            overbooking* wysadzili""",
         "urgent_data": """wlam* zhakow* shakow* hakowa* wyciek* wyciekly oszust* kradziez* ukradli
             ktos_zalogowal ktos_sie_zalogowal dane_osobowe""",
         "outage": """u_wszystkich nie_tylko_u_mnie u_kogos_jeszcze komus_jeszcze ktos_jeszcze
@@ -217,17 +219,18 @@ LEXICON: dict[str, dict[str, str]] = {
             vomit* hospital* ambulance injur* hurt burned burnt allerg* anaphyla* danger*
             unsafe hazard electrocut* sparks trapped locked_in stuck_in_elevator fainted collapsed
             choking choked bleeding unconscious seizure overdose carbon_monoxide wrong_medication
-            wrong_dose wrong_tablets""",
+            wrong_dose wrong_tablets throwing_up threw_up sick_since whole_family_sick bed_bugs bedbugs
+            dizzy smell_of_burning burning_smell smells_like_burning slipped broke_her broke_his fractured""",
         "urgent_legal": """lawyer* attorney* sue suing lawsuit court legal_action small_claims regulator*
             ombudsman ofcom ftc cfpb bbb trading_standards police report_you""",
         "urgent_money": """card_blocked blocked_my_card card_declined account_frozen froze_my_account
             frozen_account charged_twice double_charged double_charge charged_me_twice
             can't_pay cant_pay can't_withdraw cant_withdraw money_gone money_disappeared
-            took_my_money stole_my_money no_money rent stolen_phone phone_stolen phone_was_stolen
+            took_my_money stole_my_money no_money can't_pay_rent cant_pay_rent rent_is_due stolen_phone phone_stolen phone_was_stolen
             stolen_card card_stolen card_was_stolen""",
-        "urgent_travel": """stranded stuck_at stuck_in at_the_airport flight_cancelled flight_canceled
+        "urgent_travel": """stranded stuck_at stuck_abroad stuck_on_the flight_cancelled flight_canceled
             cancelled_my_flight canceled_my_flight missed_my_flight denied_boarding
-            lost_my_luggage lost_luggage lost_baggage sleeping_at abroad overbooked offloaded
+            lost_my_luggage lost_luggage lost_baggage sleeping_at sitting_at_the_airport overbooked offloaded
             bumped_off no_hotel""",
         "urgent_data": """hacked hack* data_leak leaked breach fraud fraudulent scammer* identity_theft
             someone_logged unauthorized unauthorised phishing""",

@@ -116,6 +116,11 @@ def test_an_insult_needs_abuse_or_a_sure_model(text: str, insult_p: float, abusi
         "ukradli telefon w tramwaju, jak zablokowac karte w aplikacji? szybko pls",
         "@MedibayRx you gave my dad the wrong dose, he's dizzy and we're calling 111",
         "offloaded at Doha because the flight was overbooked, no hotel, two toddlers",
+        # Stranded where one travels from: a place alone is no cue, sitting there is.
+        "поезд отменили, сидим на вокзале в Твери с ребёнком, денег на гостиницу нет",
+        "odwołali pociąg, siedzimy na dworcu w Kutnie z dzieckiem, nikt nic nie wie",
+        "рейс скасували, сидимо в аеропорту Варшави з дітьми, ніхто нічого не каже",
+        "the whole family has been throwing up since dinner, it was your chicken",
     ],
 )
 def test_urgent_signals(text: str) -> None:
@@ -139,6 +144,20 @@ def test_outage_signals(text: str) -> None:
 def test_formal_thanks_is_thanks_and_czad_is_praise_not_carbon_monoxide() -> None:
     assert {h.category for h in prepare("Хочу поблагодарить сотрудниц отделения на Кирова").hits} >= {"thanks"}
     assert analyse("ale czad, te nowe pączki, polecam 🔥").urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "подскажите, можно ли оплатить счёт из-за границы? живу сейчас в Риге",
+        "czy mogę nadać paczkę za granicę przez aplikację, czy tylko na poczcie?",
+        "чи можна забрати посилку на вокзалі, чи тільки у відділенні?",
+        "hi, can I pay for an extra bag at the airport or only online?",
+        "does the bring-your-own-cup discount work at the airport branch too",
+    ],
+)
+def test_a_place_one_travels_from_is_not_urgent_by_itself(text: str) -> None:
+    assert not analyse(text).urgent
 
 
 def test_a_plain_question_about_a_delay_is_neither_urgent_nor_an_outage() -> None:
