@@ -44,7 +44,8 @@ LEXICON: dict[str, dict[str, str]] = {
             долбоеб* долбаеб* дибил* дегенерат* имбецил* кретин* скотин* сволоч* гнид* падл*
             сдохн* подохн* чтоб_вы чтоб_вас сдохните ненавижу_вас жулик* ворюг* воры шарашк*
             шлюх* сук* суки гов*_вы вы_говно идите_нахуй пошли_нахуй нахуй_идите клоун*
-            овощ* тупые тупорыл* даун* лох* лохи""",
+            овощ* тупые тупорыл* даун* лох* лохи паразит* пиявк* кровосос* нелюд* отброс* быдл*
+            тупиц* бездар* никчем* холуй* лакей* лакеи одни_животные как_животные скоты""",
         "profanity": """бля* блин хуй* хуе* хуё* пизд* ебат* ебан* еба* ёба* нахуй нахер хер херов*
             сука пипец капец жесть""",
         "spam": """заработ* заработок доход* пассивн* крипт* биткоин* инвест* ставк* казино
@@ -97,7 +98,8 @@ LEXICON: dict[str, dict[str, str]] = {
         "praise": """чудов* відмінн* супер класн* круто найкращ* молодц* прекрасн* люблю подобається
             сподобал* рекомендую задоволен* швидко ввічлив* топ вогонь""",
         "insult": """дебіл* ідіот* урод* тварюк* мерзот* покидьк* козл* сволот* виродк* здохн*
-            злодії злодюг* шахра* тупі""",
+            злодії злодюг* шахра* тупі нікчем* лакей* лакеї п'явк* п'явок паразит* бидл* недоумк*
+            бездар* нелюд* кровосос* тупиц* тупоголов*""",
         "profanity": "бля* хуй* пізд* їба* йоба* нахуй",
         "spam": "заробіток заробіт* крипт* інвест* казино ставк* безкоштовн* підпиш* промокод* акці*",
         "urgent_safety": """газ запах_газу витік_газу пожеж* горить загор* дим задимлен* отруїв* отруєн*
@@ -148,7 +150,8 @@ LEXICON: dict[str, dict[str, str]] = {
         "insult": """debil* idio* kretyn* matol* baran* cwel* chuj* chuje huj* spierdal* wypierdal*
             pierdolcie_sie jebac jebcie ciul* kurwy szmat* scierw* smiec* zlodziej* zlodzieje
             banda bando zdychaj* zdechn* gnoj* frajer* downi* pajac* klaun* nienawidze_was
-            padalc* gamon* tepe tepi""",
+            padalc* gamon* tepe tepi tepak* bydlo bydlak* gnid* hochsztapler* pasozyt* pijawk* nieudacznik*
+            darmozjad* oszolom* cham chamy chamie chamow prostak* idz_sie_lecz""",
         "profanity": "kurw* kurde jeb* pierdol* pierdziel* zajeb* wkurw* cholera chol* kurna qrwa",
         "spam": """zarob* zarobek zarabiaj* dochod* kryptowalut* krypto bitcoin* inwest* kasyno
             zaklad* darmow* za_darmo obserwuj* obserwujcie lajk* link_w_bio link_w_profilu
@@ -210,7 +213,9 @@ LEXICON: dict[str, dict[str, str]] = {
             5_stars well_done good_job""",
         "insult": """idiot* moron* stupid retard* dumb dumbass scum* bastard* assholes asshole dickhead*
             clowns clown losers loser cunts cunt fuck_you fuck_off fuck_u go_to_hell die_in
-            hope_you_die burn_in_hell thieves crooks morons imbeciles pigs""",
+            hope_you_die burn_in_hell thieves crooks morons imbeciles pigs layabout* slimy slimiest
+            slimeball* parasites leeches bloodsuckers numpties numpty muppets halfwit* nitwit* dimwit*
+            twat* tosser* wanker* iq_of combined_iq""",
         "profanity": "fuck* shit* damn wtf bloody hell af ffs omfg",
         "spam": """earn* income crypto bitcoin* btc invest* forex casino bet* free_followers followers
             follow_back follow_me giveaway click link_in_bio check_my_profile promo dm_for
