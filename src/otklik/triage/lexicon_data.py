@@ -39,7 +39,10 @@ LEXICON: dict[str, dict[str, str]] = {
         "praise": """отличн* супер класс классн* круто крутой крутая крутые крутейш* лучший лучшая лучшее лучшие лучших лучшего лучшему молодц* умниц* великолеп* прекрасн*
             восхит* обожаю люблю нравится понравил* шикарн* топ топчик огонь кайф* рекомендую
             советую доволен довольна довольны довольная довольный довольные приятн* быстро_доставили оперативн* вежлив* охуенн* офигенн*
-            ахуенн* заебись пиздато охрененн* зачет* годно норм_сервис вау браво""",
+            ахуенн* заебись пиздато охрененн* зачет* годно норм_сервис вау браво красавчик* красавцы
+            красава на_высоте выше_всяких_похвал лучше_всех пушка шедевр* жирный_плюс снимаю_шляпу
+            приятно_удивил* приятно_удивлен* выручили выручил* спасли профи профессионал* четко_и_быстро
+            всем_советую""",
         "insult": """дебил* идиот* урод* твар* мраз* ублюд* козл* козел чмо пидор* пидар* уеб* уёб*
             долбоеб* долбаеб* дибил* дегенерат* имбецил* кретин* скотин* сволоч* гнид* падл*
             сдохн* подохн* чтоб_вы чтоб_вас сдохните ненавижу_вас жулик* ворюг* воры шарашк*
@@ -96,7 +99,9 @@ LEXICON: dict[str, dict[str, str]] = {
             жах""",
         "thanks": "дякую дякуємо дяки спасибі вдячн* подяк*",
         "praise": """чудов* відмінн* супер класн* круто найкращ* молодц* прекрасн* люблю подобається
-            сподобал* рекомендую задоволен* швидко ввічлив* топ вогонь""",
+            сподобал* рекомендую задоволен* швидко ввічлив* топ вогонь красен* красунчик* на_висоті
+            найкраще топчик бомба шедевр* профі професіонал* оперативн* виручили врятували раджу
+            приємно_здивува* знімаю_капелюха файно файн* зручн* кайф*""",
         "insult": """дебіл* ідіот* урод* тварюк* мерзот* покидьк* козл* сволот* виродк* здохн*
             злодії злодюг* шахра* тупі нікчем* лакей* лакеї п'явк* п'явок паразит* бидл* недоумк*
             бездар* нелюд* кровосос* тупиц* тупоголов*""",
@@ -146,7 +151,10 @@ LEXICON: dict[str, dict[str, str]] = {
         "praise": """super swietn* wspanial* rewelac* genialn* najlepsz* polecam fajn* extra ekstra
             ekstra_obsluga super_obsluga zajebist* zarabist* sztos* mistrz* kocham uwielbiam
             brawo szybko_i_sprawnie sprawnie profesjonaln* mil* uprzejm* bomba cudown*
-            doskonal* zadowolon* petarda czad kozack* git spoko""",
+            doskonal* zadowolon* petarda czad kozack* git spoko jak_sie_patrzy dobra_robota
+            kawal_dobrej_roboty zwracam_honor szacun* smiga imba kosmos lapka_w_gore pod_wrazeniem
+            tak_sie_zalatwia tak_sie_to_robi uratowal* najlepsi topka pierwsza_klasa godne_polecenia
+            jak_zloto""",
         "insult": """debil* idio* kretyn* matol* baran* cwel* chuj* chuje huj* spierdal* wypierdal*
             pierdolcie_sie jebac jebcie ciul* kurwy szmat* scierw* smiec* zlodziej* zlodzieje
             banda bando zdychaj* zdechn* gnoj* frajer* downi* pajac* klaun* nienawidze_was
@@ -210,7 +218,11 @@ LEXICON: dict[str, dict[str, str]] = {
             wonderful outstanding superb incredible impressed impressive recommend* helpful
             friendly quick fast super nice lovely delicious legend legends hero heroes rock rocks
             fire goat goated fucking_awesome fucking_great smooth seamless happy pleased
-            5_stars well_done good_job""",
+            5_stars well_done good_job saint gem absolute_gem champion bangers banger never_miss
+            never_misses can't_fault cant_fault credit_where fair_play top_people top_notch top-notch
+            glow_up obsessed game_changer lifesaver life_saver spot_on first_class faultless flawless
+            hats_off stellar slaps goes_hard go_hard no_complaints would_use_again blown_away
+            made_my_day top_tier""",
         "insult": """idiot* moron* stupid retard* dumb dumbass scum* bastard* assholes asshole dickhead*
             clowns clown losers loser cunts cunt fuck_you fuck_off fuck_u go_to_hell die_in
             hope_you_die burn_in_hell thieves crooks morons imbeciles pigs layabout* slimy slimiest

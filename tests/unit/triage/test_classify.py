@@ -178,6 +178,23 @@ def test_abuse_without_swearing_is_an_insult_and_the_evidence_names_the_words(la
     assert any(e.rule.startswith(f"lexicon:{lang}:insult:") for e in result.evidence)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Praise in idioms and slang rather than in adjectives.
+        ("ru", "ребята из поддержки красавчики, выручили за пять минут"),
+        ("uk", "знімаю капелюха перед вашим кур'єром, виручили в неділю"),
+        ("pl", "kawał dobrej roboty, nowa apka śmiga jak złoto"),
+        ("en", "the night guard on the 23:50 coach is an absolute gem, hats off"),
+    ],
+)
+def test_praise_in_idioms_is_a_compliment_and_the_evidence_names_the_words(lang: str, text: str) -> None:
+    result = analyse(text)
+    assert result.kind is Kind.COMPLIMENT
+    assert result.sentiment is Sentiment.POSITIVE
+    assert any(e.rule.startswith(f"lexicon:{lang}:praise:") for e in result.evidence)
+
+
 def test_a_plain_question_about_a_delay_is_neither_urgent_nor_an_outage() -> None:
     result = analyse("добрый день, подскажите, когда примерно приедет курьер?")
     assert not result.urgent
