@@ -54,7 +54,9 @@ LEXICON: dict[str, dict[str, str]] = {
         "spam": """заработ* заработок доход* пассивн* крипт* биткоин* инвест* ставк* казино
             букмекер* выигрыш* розыгрыш бесплатн* подпиш* подписывайт* подписчик* лайк*_за
             пиши_в_лс пишите_в_лс переходи* ссылк*_в_профиле ссылк*_в_шапке акци* скидк*_до
-            промокод* без_вложений от_дня в_день удаленн*_работ* работа_на_дому""",
+            промокод* без_вложений от_дня в_день удаленн*_работ* работа_на_дому в_профиле в_шапке
+            наш_профиль мой_профиль записывайтесь пиши_в_тг пишите_в_тг мой_тг пиши_в_личку
+            пишите_в_личку в_директ взаимн*_подписк* взаимка скучаешь давай_пообщаемся арбитраж*""",
         "urgent_safety": """газ запах_газа утечка_газа пожар* горит загорел* дым задымлен* отравил*
             отравлен* отравление рвота скорую скорая больниц* госпитализ* травм* ожог* аллерги*
             анафилак* ребенок_заперт* застрял*_в_лифте угроза_жизни опасн* искрит* током
@@ -106,7 +108,10 @@ LEXICON: dict[str, dict[str, str]] = {
             злодії злодюг* шахра* тупі нікчем* лакей* лакеї п'явк* п'явок паразит* бидл* недоумк*
             бездар* нелюд* кровосос* тупиц* тупоголов*""",
         "profanity": "бля* хуй* пізд* їба* йоба* нахуй",
-        "spam": "заробіток заробіт* крипт* інвест* казино ставк* безкоштовн* підпиш* промокод* акці*",
+        "spam": """заробіток заробіт* крипт* інвест* казино ставк* безкоштовн* підпиш* промокод* акці*
+            заробляй* пасивн* біткоїн* букмекер* виграш* розіграш* підписуйтесь підписник* лайк*_за
+            пиши_в_лс пишіть_в_лс пиши_в_особисті в_особисті посилання_в_профілі наш_профіль
+            в_профілі в_шапці без_вкладень робота_вдома мій_тг пиши_в_тг взаємн*_підписк*""",
         "urgent_safety": """газ запах_газу витік_газу пожеж* горить загор* дим задимлен* отруїв* отруєн*
             блюв* швидку лікарн* госпіталіз* травм* опік* алергі* анафілак* небезпечн* струмом
             іскрить застряг*_у_ліфті загроза_життю кровотеч* непритомн* знепритомн* задихає*
@@ -163,7 +168,9 @@ LEXICON: dict[str, dict[str, str]] = {
         "profanity": "kurw* kurde jeb* pierdol* pierdziel* zajeb* wkurw* cholera chol* kurna qrwa",
         "spam": """zarob* zarobek zarabiaj* dochod* kryptowalut* krypto bitcoin* inwest* kasyno
             zaklad* darmow* za_darmo obserwuj* obserwujcie lajk* link_w_bio link_w_profilu
-            wejdz_na kliknij promocja kod_rabatowy praca_zdalna bez_wkladu dziennie""",
+            wejdz_na kliknij promocja kod_rabatowy praca_zdalna bez_wkladu dziennie w_bio
+            sklep_w_bio na_profilu wpadajcie wygraj z_haslem z_kodem potwierdz_tutaj
+            aktualizacja_danych wolne_terminy napisz_na_priv pisz_na_priv""",
         "urgent_safety": """gaz zapach_gazu ulatnia* wyciek_gazu pozar* pali_sie dym zatru* zatrucie
             wymiot* pogotowi* karetk* szpital* uraz* poparz* alergi* wstrzas zagrozeni*
             niebezpieczn* porazil* prad_kopie krwawi* krwotok* zemdlal* stracil*_przytomnosc
@@ -231,7 +238,9 @@ LEXICON: dict[str, dict[str, str]] = {
         "profanity": "fuck* shit* damn wtf bloody hell af ffs omfg",
         "spam": """earn* income crypto bitcoin* btc invest* forex casino bet* free_followers followers
             follow_back follow_me giveaway click link_in_bio check_my_profile promo dm_for
-            make_money per_day work_from_home onlyfans nft* airdrop""",
+            make_money per_day work_from_home onlyfans nft* airdrop dm_me tap_here check_out_my
+            my_page in_my_bio order_on promo_code use_code discount_code hot_singles
+            join_the_telegram to_the_moon 1000x trading_system passive_income no_prescription""",
         "urgent_safety": """gas gas_leak smell_gas smells_like_gas fire smoke poison* food_poisoning
             vomit* hospital* ambulance injur* hurt burned burnt allerg* anaphyla* danger*
             unsafe hazard electrocut* sparks trapped locked_in stuck_in_elevator fainted collapsed

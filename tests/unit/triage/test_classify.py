@@ -195,6 +195,22 @@ def test_praise_in_idioms_is_a_compliment_and_the_evidence_names_the_words(lang:
     assert any(e.rule.startswith(f"lexicon:{lang}:praise:") for e in result.evidence)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Self-promotion under a brand's post: where to write, what to tap.
+        ("ru", "Скучаешь вечером? давай пообщаемся, пиши в тг 😘"),
+        ("uk", "Найкращі кросівки за пів ціни, посилання в профілі, пиши в особисті"),
+        ("pl", "piękne zdjęcie 😍 moje rękodzieło w bio, wpadajcie"),
+        ("en", "hot singles in your area want to chat 😏 tap here"),
+    ],
+)
+def test_self_promotion_is_spam_and_the_evidence_names_the_words(lang: str, text: str) -> None:
+    result = analyse(text)
+    assert result.kind is Kind.SPAM
+    assert any(e.rule.startswith(f"lexicon:{lang}:spam:") for e in result.evidence)
+
+
 def test_a_plain_question_about_a_delay_is_neither_urgent_nor_an_outage() -> None:
     result = analyse("добрый день, подскажите, когда примерно приедет курьер?")
     assert not result.urgent
