@@ -2,8 +2,8 @@
 
 Social posts are short and messy, so a general detector alone guesses wrong on them
 ("privet gde moj zakaz" looks Serbian to it, "nie dziala" may look Slovak). The script and
-each language's most frequent short words decide first — Russian written in Latin letters
-and Polish without diacritics included — and ``py3langid`` (its model ships in the wheel,
+each language's most frequent short words decide first — Russian and Ukrainian written in
+Latin letters and Polish without diacritics included — and ``py3langid`` (its model ships in the wheel,
 loaded on first use) only settles what those cannot.
 """
 
@@ -197,6 +197,90 @@ _UK = frozenset(
 _PL = frozenset(
     fold(w)
     for w in [
+        # Function words and the desk's everyday nouns, with or without diacritics.
+        "przez",
+        "przed",
+        "po",
+        "za",
+        "dla",
+        "ten",
+        "ta",
+        "te",
+        "tego",
+        "tej",
+        "tym",
+        "tych",
+        "który",
+        "która",
+        "które",
+        "którzy",
+        "wszyscy",
+        "wszystko",
+        "nic",
+        "nikt",
+        "też",
+        "czyli",
+        "wy",
+        "oni",
+        "jego",
+        "jej",
+        "ich",
+        "nam",
+        "nas",
+        "być",
+        "był",
+        "była",
+        "będę",
+        "jesteśmy",
+        "jesteście",
+        "macie",
+        "ma",
+        "mają",
+        "mogę",
+        "możecie",
+        "muszę",
+        "chcę",
+        "gdy",
+        "jeśli",
+        "jeżeli",
+        "albo",
+        "lub",
+        "oraz",
+        "bez",
+        "pod",
+        "przy",
+        "kto",
+        "ktoś",
+        "coś",
+        "jakie",
+        "jaki",
+        "jaka",
+        "ile",
+        "tu",
+        "tam",
+        "dwie",
+        "raz",
+        "razy",
+        "dziś",
+        "jutro",
+        "rano",
+        "pieniądze",
+        "kasa",
+        "paczka",
+        "paczkę",
+        "kurier",
+        "dostawa",
+        "dostawę",
+        "reklamacja",
+        "reklamacji",
+        "infolinia",
+        "dalej",
+        "nadal",
+        "xd",
+        "xdd",
+        "xddd",
+        "beka",
+        "spoko",
         "nie",
         "jest",
         "się",
@@ -431,6 +515,109 @@ _RU_LATIN = frozenset(
         "eshche",
         "voobshe",
         "prosto",
+        "chtoby",
+        "nuzhno",
+        "nuzhen",
+        "zachem",
+        "podskazhite",
+        "skazhite",
+        "kakoy",
+        "kakoj",
+        "kakaya",
+        "kakie",
+        "kakoe",
+        "kuda",
+        "pomogite",
+        "srochno",
+        "pishi",
+        "pishite",
+        "vam",
+        "bolshoe",
+        "vsem",
+        "esli",
+        "posle",
+        "tozhe",
+        "ili",
+        "teper",
+        "tebe",
+        "tebya",
+        "zhe",
+        "uznat",
+        "bylo",
+        "proshlo",
+        "obeshali",
+        "rabotayut",
+        "luchshie",
+        # Shared with Polish: they only make a tie, which Polish-only words then break.
+        "na",
+        "bez",
+        "za",
+        "po",
+        "do",
+    ]
+)
+# Ukrainian in Latin letters, as people transliterate it (its own words: shared ones such
+# as "vy" or "tak" vote for Russian, the more common of the two).
+_UK_LATIN = frozenset(
+    [
+        "dyakuyu",
+        "diakuiu",
+        "dyakuju",
+        "dyakuiu",
+        "shcho",
+        "shchob",
+        "chomu",
+        "koly",
+        "vzhe",
+        "shche",
+        "tse",
+        "yak",
+        "yakshcho",
+        "mozhna",
+        "treba",
+        "pidkazhit",
+        "pidkazhit'",
+        "znovu",
+        "znov",
+        "nemaye",
+        "nema",
+        "hroshi",
+        "groshi",
+        "zamovlennia",
+        "zamovlennya",
+        "bud'",
+        "laska",
+        "buv",
+        "bula",
+        "bulo",
+        "buly",
+        "mene",
+        "meni",
+        "tilky",
+        "tilki",
+        "sohodni",
+        "vchora",
+        "zaraz",
+        "chy",
+        "bilshe",
+        "nichoho",
+        "duzhe",
+        "vsim",
+        "pryishlo",
+        "pryishla",
+        "pratsiuie",
+        "pratsiuiut",
+        "dlia",
+        "mii",
+        "moie",
+        "tut",
+        "zh",
+        # Shared with Polish and transliterated Russian, as there.
+        "na",
+        "bez",
+        "za",
+        "po",
+        "do",
     ]
 )
 _RU_LETTERS = frozenset("ыэъ")
@@ -479,7 +666,9 @@ def _votes(word: str) -> _Votes:
     if _is_cyrillic(word):
         letters = set(word)
         for lang, stop, marks in (("ru", _RU, _RU_LETTERS), ("uk", _UK, _UK_LETTERS)):
-            hit = (word in stop) + 0.75 * bool(letters & marks)
+            # A letter only one of the two has is near proof: it outweighs three shared
+            # short words ("ваш директор — жаба в краватці" is Ukrainian).
+            hit = (word in stop) + 3.0 * bool(letters & marks)
             if hit:
                 votes.append((lang, hit))
         return True, tuple(votes)
@@ -490,6 +679,8 @@ def _votes(word: str) -> _Votes:
         votes.append(("en", 1.0))
     if word in _RU_LATIN:
         votes.append(("ru_latin", 1.0))
+    if word in _UK_LATIN:
+        votes.append(("uk_latin", 1.0))
     return False, tuple(votes)
 
 
@@ -511,9 +702,9 @@ _WORD = TokenType.WORD  # bound once: enum attribute look-ups are slow on Python
 
 def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None = None) -> tuple[str, Evidence | None]:
     """The language and the evidence for it (the words that decided), from tokens."""
-    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
+    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0, "uk_latin": 0.0}
     # The tokens that voted for each language; spans are made only for the winner's.
-    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
+    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": [], "uk_latin": []}
     cyrillic = latin = 0
     known, seen = _SEEN.get, _SEEN  # see BoundedCache: a bound get, the subscript on a miss
     for token in tokens:
@@ -543,12 +734,12 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
         if guess == OTHER and hint in LANGUAGES and latin <= 2:
             guess = str(hint)
         return guess, _new(Evidence, (f"lang:{guess}", "language:model", (), 1.0))
-    lang = "ru" if best == "ru_latin" else best
-    rule = "language:transliterated" if best == "ru_latin" else "language:words"
+    lang = {"ru_latin": "ru", "uk_latin": "uk"}.get(best, best)
+    rule = "language:transliterated" if best in ("ru_latin", "uk_latin") else "language:words"
     return lang, _new(Evidence, (f"lang:{lang}", rule, _spans(voters[best], text), scores[best]))
 
 
-_LATIN = ("pl", "en", "ru_latin")
+_LATIN = ("pl", "en", "ru_latin", "uk_latin")
 
 
 def _spans(tokens: list[Token], text: str) -> tuple[Span, ...]:

@@ -497,8 +497,8 @@ def _plain_fallback(text: str, candidates: tuple[str, ...]) -> str:
 
 def _plain_detect(tokens: list[Token], text: str, hint: str | None) -> tuple[str, Evidence | None]:
     """Language detection as first written: the votes of each word, then the rules."""
-    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0}
-    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": []}
+    scores = {"ru": 0.0, "uk": 0.0, "pl": 0.0, "en": 0.0, "ru_latin": 0.0, "uk_latin": 0.0}
+    voters: dict[str, list[Token]] = {"ru": [], "uk": [], "pl": [], "en": [], "ru_latin": [], "uk_latin": []}
     cyrillic = latin = 0
     for token in tokens:
         if token.type is not TokenType.WORD:
@@ -524,15 +524,15 @@ def _plain_detect(tokens: list[Token], text: str, hint: str | None) -> tuple[str
             return guess, Evidence(f"lang:{guess}", "language:model" if cyrillic >= 3 else "language:script")
         lang = "uk" if uk > ru else "ru"
         return lang, Evidence(f"lang:{lang}", "language:words", spans(voters[lang]), max(ru, uk))
-    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin")}
+    latin_scores = {k: scores[k] for k in ("pl", "en", "ru_latin", "uk_latin")}
     best = max(latin_scores, key=lambda k: latin_scores[k])
     if latin_scores[best] == 0 or (latin >= 3 and latin_scores[best] <= 1):
         guess = _plain_fallback(text, ("pl", "en"))
         if guess == OTHER and hint in LANGUAGES and latin <= 2:
             guess = str(hint)
         return guess, Evidence(f"lang:{guess}", "language:model")
-    lang = "ru" if best == "ru_latin" else best
-    rule = "language:transliterated" if best == "ru_latin" else "language:words"
+    lang = {"ru_latin": "ru", "uk_latin": "uk"}.get(best, best)
+    rule = "language:transliterated" if best in ("ru_latin", "uk_latin") else "language:words"
     return lang, Evidence(f"lang:{lang}", rule, spans(voters[best]), latin_scores[best])
 
 

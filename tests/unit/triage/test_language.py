@@ -25,6 +25,16 @@ from otklik.triage import detect_language
         ("Das ist wirklich nicht gut, ich warte seit Tagen", "other"),
         ("Bonjour, ma commande n'est pas arrivée", "other"),
         ("Hola, mi pedido no llegó", "other"),
+        # A letter only Ukrainian has outweighs words both languages share.
+        ("ваш директор — жаба в краватці", "uk"),
+        ("в ролах з Жару була скалка скла", "uk"),
+        # Ukrainian and Russian in Latin letters; Polish without diacritics.
+        ("dyakuyu, shcho tak shvydko, duzhe vdiachnyi", "uk"),
+        ("shcho treba shchob pidkliuchyty internet u pryvatnyi budynok?", "uk"),
+        ("chto nuzhno chtoby oformit kartu dlya rebenka 14 let?", "ru"),
+        ("zachem vy podnyali cenu na tarif bez preduprezhdeniya?", "ru"),
+        ("wszyscy w tym PolFonie to banda nieudacznikow a prezes to zlodziej", "pl"),
+        ("Off to Dunkin tomorrow with @user", "en"),
     ],
 )
 def test_detects_the_language_of_real_posts(text: str, expected: str) -> None:
