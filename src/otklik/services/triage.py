@@ -26,7 +26,7 @@ from otklik.services.access import Actor, access_conversation
 from otklik.services.ports import UowFactory
 from otklik.store import tables as t
 from otklik.store.bulk import insert_rows
-from otklik.store.repositories import conversation_from_row
+from otklik.store.repositories import StoredClock, conversation_from_row
 from otklik.store.uow import SqlUnitOfWork
 from otklik.triage import LANGUAGES, Kind, Sentiment, Triage, analyse
 from otklik.triage.schema import Decision, Schema, Verdict
@@ -197,7 +197,11 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
     query = select(t.conversations).where(t.conversations.c.id.in_(conversation_ids))
     if connection.dialect.name != "sqlite":
         query = query.with_for_update()
-    loaded = {int(r["id"]): conversation_from_row(r) for r in connection.execute(query).mappings()}
+    loaded: dict[int, Conversation] = {}
+    stored: dict[int, StoredClock] = {}  # the clocks as read: saving needs not read them again
+    for r in connection.execute(query).mappings():
+        loaded[int(r["id"])] = conversation_from_row(r)
+        stored[int(r["id"])] = StoredClock.of(r)
     team_ids: dict[str, int] = {}
     saved: list[Conversation] = []
     for conversation_id in conversation_ids:
@@ -232,7 +236,7 @@ def _refresh(uow: SqlUnitOfWork, conversation_ids: Sequence[int], *, now: dateti
             updated, team_event = updated.move_to_team(team_ids[top["team"]], by=by, at=now)
             events.append(team_event)
         saved.append(_auto_status(updated, open_rows, top, by=by, at=now, events=events))
-    uow.conversations.save_many(saved)
+    uow.conversations.save_many(saved, stored=stored)
     uow.events.append_many(events)
 
 

@@ -230,6 +230,19 @@ def clock_values(clock: SlaClock | None, fallback_due: datetime) -> dict[str, An
     }
 
 
+class StoredClock(NamedTuple):
+    """A conversation's SLA clock columns as stored: what a save keeps its warning position by."""
+
+    due_at: datetime | None
+    clock_kind: str | None
+    warn_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Mapping[Any, Any]) -> StoredClock:
+        """The clock columns of a whole conversations row."""
+        return cls(row["due_at"], row["clock_kind"], row["warn_at"])
+
+
 class ConversationRepository(_Repository):
     """Conversations; saved whole after a domain method changed them.
 
@@ -281,20 +294,25 @@ class ConversationRepository(_Repository):
             columns.append(clock_values(clock, c.due_at))
         return columns
 
-    def _keep_warnings(self, conversations: Sequence[Conversation], values: Sequence[dict[str, Any]]) -> None:
+    def _keep_warnings(
+        self, conversations: Sequence[Conversation], values: Sequence[dict[str, Any]], stored: Mapping[int, StoredClock] | None
+    ) -> None:
         # Saving again with the same clock (an assignment, a triage that changed nothing)
         # must not warn twice: keep the scan's position on the clock that is running.
         ids = sorted(c.id for c, v in zip(conversations, values, strict=True) if v["clock_kind"] is not None)
-        c_ = t.conversations.c
-        current: dict[int, Any] = {}
-        for start in range(0, len(ids), IN_LIST_MAX):
-            chunk = ids[start : start + IN_LIST_MAX]
-            query = select(c_.id, c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id.in_(chunk))
-            current.update((int(r.id), r) for r in self.connection.execute(query))
+        current: dict[int, StoredClock] = {}
+        if stored is not None:
+            current.update((cid, stored[cid]) for cid in ids if cid in stored)
+        else:
+            c_ = t.conversations.c
+            for start in range(0, len(ids), IN_LIST_MAX):
+                chunk = ids[start : start + IN_LIST_MAX]
+                query = select(c_.id, c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id.in_(chunk))
+                current.update((int(r.id), StoredClock(r.due_at, r.clock_kind, r.warn_at)) for r in self.connection.execute(query))
         for c, v in zip(conversations, values, strict=True):
-            row = current.get(c.id)
-            if row is not None and row.clock_kind == v["clock_kind"] and row.due_at == v["due_at"]:
-                v["warn_at"] = row.warn_at
+            clock = current.get(c.id)
+            if clock is not None and clock.clock_kind == v["clock_kind"] and clock.due_at == v["due_at"]:
+                v["warn_at"] = clock.warn_at
 
     def get(self, conversation_id: int, *, for_update: bool = False) -> Conversation | None:
         """A conversation by id; ``for_update`` locks its row on PostgreSQL."""
@@ -331,12 +349,16 @@ class ConversationRepository(_Repository):
         """Write a changed conversation back, with its SLA clock."""
         self.save_many([conversation])
 
-    def save_many(self, conversations: Sequence[Conversation]) -> None:
-        """Write changed conversations back, with their SLA clocks: a few queries, not a few each."""
+    def save_many(self, conversations: Sequence[Conversation], *, stored: Mapping[int, StoredClock] | None = None) -> None:
+        """Write changed conversations back, with their SLA clocks: a few queries, not a few each.
+
+        ``stored`` is each conversation's clock as the caller read it in this transaction
+        (:meth:`StoredClock.of`); without it they are read again.
+        """
         if not conversations:
             return
         clocks = self.clock_columns_many(conversations)
-        self._keep_warnings(conversations, clocks)
+        self._keep_warnings(conversations, clocks, stored)
         rows = [conversation_values(c) | clock | {"id": c.id} for c, clock in zip(conversations, clocks, strict=True)]
         update_rows(self.connection, t.conversations, "id", rows)
 
