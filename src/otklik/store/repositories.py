@@ -300,15 +300,15 @@ class ConversationRepository(_Repository):
         # Saving again with the same clock (an assignment, a triage that changed nothing)
         # must not warn twice: keep the scan's position on the clock that is running.
         ids = sorted(c.id for c, v in zip(conversations, values, strict=True) if v["clock_kind"] is not None)
-        current: dict[int, StoredClock] = {}
-        if stored is not None:
-            current.update((cid, stored[cid]) for cid in ids if cid in stored)
-        else:
-            c_ = t.conversations.c
-            for start in range(0, len(ids), IN_LIST_MAX):
-                chunk = ids[start : start + IN_LIST_MAX]
-                query = select(c_.id, c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id.in_(chunk))
-                current.update((int(r.id), StoredClock(r.due_at, r.clock_kind, r.warn_at)) for r in self.connection.execute(query))
+        given = stored or {}
+        current: dict[int, StoredClock] = {cid: given[cid] for cid in ids if cid in given}
+        # What the caller did not hand over is read.
+        missing = [cid for cid in ids if cid not in current]
+        c_ = t.conversations.c
+        for start in range(0, len(missing), IN_LIST_MAX):
+            chunk = missing[start : start + IN_LIST_MAX]
+            query = select(c_.id, c_.due_at, c_.clock_kind, c_.warn_at).where(c_.id.in_(chunk))
+            current.update((int(r.id), StoredClock(r.due_at, r.clock_kind, r.warn_at)) for r in self.connection.execute(query))
         for c, v in zip(conversations, values, strict=True):
             clock = current.get(c.id)
             if clock is not None and clock.clock_kind == v["clock_kind"] and clock.due_at == v["due_at"]:
@@ -352,8 +352,8 @@ class ConversationRepository(_Repository):
     def save_many(self, conversations: Sequence[Conversation], *, stored: Mapping[int, StoredClock] | None = None) -> None:
         """Write changed conversations back, with their SLA clocks: a few queries, not a few each.
 
-        ``stored`` is each conversation's clock as the caller read it in this transaction
-        (:meth:`StoredClock.of`); without it they are read again.
+        ``stored`` holds conversations' clocks as the caller read them in this transaction
+        (:meth:`StoredClock.of`); the clocks it lacks are read again.
         """
         if not conversations:
             return
