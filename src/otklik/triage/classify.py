@@ -113,7 +113,7 @@ def _softmax(z: list[float]) -> list[float]:
 
 
 def _with_kind(sentiment_p: list[float], kind_p: list[float], given_kind: tuple[tuple[float, ...], ...]) -> list[float]:
-    """The sentiment head's probabilities weighed by what the kind head's expect.
+    """The sentiment head's probabilities weighed by what the kind head expects.
 
     The kind decides the sentiment in most of the own set (a compliment is positive, a
     complaint or an insult negative), and the kind head is the surer of the two: each

@@ -3,8 +3,8 @@
 Social posts are short and messy, so a general detector alone guesses wrong on them
 ("privet gde moj zakaz" looks Serbian to it, "nie dziala" may look Slovak). The script and
 each language's most frequent short words decide first — Russian and Ukrainian written in
-Latin letters and Polish without diacritics included — and ``py3langid`` (its model ships in the wheel,
-loaded on first use) only settles what those cannot.
+Latin letters and Polish without diacritics included — and ``py3langid`` (its model ships
+in the wheel, loaded on first use) only settles what those cannot.
 """
 
 from __future__ import annotations
@@ -734,12 +734,14 @@ def detect_with_evidence(tokens: Sequence[Token], text: str, *, hint: str | None
         if guess == OTHER and hint in LANGUAGES and latin <= 2:
             guess = str(hint)
         return guess, _new(Evidence, (f"lang:{guess}", "language:model", (), 1.0))
-    lang = {"ru_latin": "ru", "uk_latin": "uk"}.get(best, best)
-    rule = "language:transliterated" if best in ("ru_latin", "uk_latin") else "language:words"
+    lang = _TRANSLITERATED.get(best, best)
+    rule = "language:transliterated" if best in _TRANSLITERATED else "language:words"
     return lang, _new(Evidence, (f"lang:{lang}", rule, _spans(voters[best], text), scores[best]))
 
 
 _LATIN = ("pl", "en", "ru_latin", "uk_latin")
+# The language each transliterated vote stands for.
+_TRANSLITERATED = {"ru_latin": "ru", "uk_latin": "uk"}
 
 
 def _spans(tokens: list[Token], text: str) -> tuple[Span, ...]:
