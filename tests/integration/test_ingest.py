@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from otklik.bootstrap import Services
-from otklik.services.actions import resolve_conversation
+from otklik.services.actions import ignore_conversation, reopen_conversation, resolve_conversation
 from otklik.services.ingest import PreparedItem, ingest_items, prepare
 from tests.builders import make_actor, make_draft
 
@@ -42,6 +43,35 @@ def test_one_batch_threads_dedupes_and_reopens(services: Services) -> None:
     assert kinds == ["conversation_started", "resolved", "reopened"]
     assert started is not None and (started.status.value, started.language, started.waiting_since) == ("new", "pl", batch[0].created_at)
     assert items == ["n-1", "n-2"]
+
+
+def test_writing_again_moves_each_conversation_on_as_its_domain_says(services: Services) -> None:
+    # On SQLite an open conversation is moved on from its identity look-up alone, without
+    # being loaded whole; every status must still end where record_inbound puts it.
+    actor = make_actor(services)
+    opening = [make_draft(external_id=f"w-{i}", author_id=f"a-{i}", minutes=i) for i in range(5)]
+    opening.append(replace(make_draft(external_id="w-5", author_id="a-5", minutes=5), language=None))
+    ids = [o.conversation_id for o in ingest_items(opening, uow=services.uow(), clock=services.clock)]
+    statuses = ["new", "resolved", "ignored", "open", "new", "new"]
+    resolve_conversation(ids[1], actor=actor, uow_factory=services.uow, clock=services.clock)
+    ignore_conversation(ids[2], "a test", actor=actor, uow_factory=services.uow, clock=services.clock)
+    resolve_conversation(ids[3], actor=actor, uow_factory=services.uow, clock=services.clock)
+    reopen_conversation(ids[3], actor=actor, uow_factory=services.uow, clock=services.clock)
+    services.clock.advance(hours=2)  # type: ignore[attr-defined]
+    with services.uow(write=False) as uow:
+        before = [uow.conversations.get(cid) for cid in ids]
+    assert [c.status.value for c in before if c] == statuses
+    # Each author writes twice: once before their first item (the wait reaches back), once after.
+    again = [make_draft(external_id=f"w-{i}-{m}", author_id=f"a-{i}", minutes=m, lang="pl") for i in range(6) for m in (-30, 90)]
+    ingest_items(again, uow=services.uow(), clock=services.clock)
+    with services.uow(write=False) as uow:
+        after = [uow.conversations.get(cid) for cid in ids]
+    now = services.clock.now()
+    for old, new in zip(before, after, strict=True):
+        assert old is not None and new is not None
+        expected, _ = old.record_inbound(created_at=again[0].created_at, latest_at=again[1].created_at, at=now)
+        expected = replace(expected, language=expected.language or "pl")
+        assert new == expected, old.status
 
 
 def test_a_prepared_item_crosses_to_another_process_unchanged() -> None:

@@ -69,6 +69,18 @@ class TransitionNotAllowed(ValueError):
         self.target = target
 
 
+def inbound_times(
+    waiting_since: datetime | None, last_inbound_at: datetime, *, created_at: datetime, latest_at: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """A conversation's ``waiting_since`` and ``last_inbound_at`` once the customer wrote again.
+
+    ``created_at`` is the earliest of the new items, ``latest_at`` the latest (``None``: one
+    item). The wait runs from the earliest unanswered item, the last inbound time only moves on.
+    """
+    waiting = created_at if waiting_since is None else min(waiting_since, created_at)
+    return waiting, max(last_inbound_at, created_at if latest_at is None else max(created_at, latest_at))
+
+
 @dataclass(frozen=True, slots=True)
 class Conversation:
     """The state of one conversation; changed only through the methods below.
@@ -143,8 +155,7 @@ class Conversation:
 
         Several items at once are one call: ``created_at`` the earliest, ``latest_at`` the latest.
         """
-        waiting_since = created_at if self.waiting_since is None else min(self.waiting_since, created_at)
-        last_inbound_at = max(self.last_inbound_at, created_at if latest_at is None else max(created_at, latest_at))
+        waiting_since, last_inbound_at = inbound_times(self.waiting_since, self.last_inbound_at, created_at=created_at, latest_at=latest_at)
         if self.status is Status.WAITING:
             changed = replace(self, status=Status.OPEN, waiting_since=waiting_since, last_inbound_at=last_inbound_at, updated_at=at)
             return changed, self._event(EventKind.STATUS_CHANGED, "customer", at, previous="waiting", status="open")

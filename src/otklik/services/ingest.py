@@ -16,13 +16,23 @@ import orjson
 from sqlalchemy import Connection, insert, select, tuple_
 
 from otklik.clock import Clock
-from otklik.domain.conversations import Conversation, Priority, Status
+from otklik.domain.conversations import ACTIVE_STATUSES, Conversation, Priority, Status, inbound_times
 from otklik.domain.events import Event, EventKind
 from otklik.domain.items import ItemDraft, thread_key
 from otklik.domain.sla import SlaConfig
 from otklik.services.followups import cancel_pending
 from otklik.store import tables as t
-from otklik.store.bulk import IN_LIST_MAX, insert_rows, insert_tuples, select_by_keys, select_in, sqlite_run, sqlite_utc_text, update_rows
+from otklik.store.bulk import (
+    IN_LIST_MAX,
+    insert_rows,
+    insert_tuples,
+    select_by_keys,
+    select_in,
+    sqlite_run,
+    sqlite_utc_text,
+    sqlite_utc_value,
+    update_rows,
+)
 from otklik.store.ids import allocate_ids
 from otklik.store.repositories import ConversationRepository, conversation_from_row, conversation_values
 from otklik.store.uow import SqlUnitOfWork
@@ -125,6 +135,29 @@ def prepare(draft: ItemDraft) -> PreparedItem:
 
 #: What a batch reads of a conversation: its domain fields, and whether an SLA clock runs.
 _LOADED_COLUMNS = (*(f.name for f in fields(Conversation)), "clock_kind")
+#: What the identity look-up reads on SQLite: the keys, then enough to move an open
+#: conversation on without loading it whole (see ``_Batch.light``).
+_IDENTITY_COLUMNS = (
+    "id",
+    "source",
+    "account",
+    "author_external_id",
+    "thread_key",
+    "status",
+    "clock_kind",
+    "waiting_since",
+    "last_inbound_at",
+    "language",
+)
+_ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
+
+
+class _Light(NamedTuple):
+    """An open conversation with a running clock, as far as a new item changes it."""
+
+    waiting_since: datetime | None
+    last_inbound_at: datetime
+    language: str | None
 
 
 class _Batch:
@@ -146,9 +179,19 @@ class _Batch:
         # update per conversation, however many of its items the batch holds.
         self.inbound: dict[int, tuple[datetime, datetime, str | None]] = {}
         self.first_items: dict[int, PreparedItem] = {}  # temporary id → the item that starts it
+        # New or open conversations with a running clock, found by identity on SQLite (most of
+        # an import's repeat authors): a customer writing again only moves their times on, so
+        # they are neither read whole nor built as domain objects; their changed columns wait
+        # in ``light_rows`` for ``flush_changed``.
+        self.light: dict[int, _Light] = {}
+        self.light_rows: list[dict[str, Any]] = []
 
     def load(self, ids: set[int], identities: set[Identity]) -> None:
-        """Load the conversations with these ids, and those of these identities that exist."""
+        """Load the conversations with these ids, and those of these identities that exist.
+
+        On SQLite, an open conversation with a running clock found by its identity goes to
+        ``light`` instead (unless one of ``ids``): what a new item changes of it came with the look-up.
+        """
         c = t.conversations.c
         wanted = set(ids)
         key_columns = (c.id, c.source, c.account, c.author_external_id, c.thread_key)
@@ -157,18 +200,30 @@ class _Batch:
         step = IN_LIST_MAX // 4
         for start in range(0, len(ordered), step):
             chunk = ordered[start : start + step]
-            # Only the key columns first: whole rows (and their times) are built just for matches.
-            found: Iterable[Sequence[Any]]
+            # Keys first: whole rows (and their times) are built just for the matches that need them.
             if self.connection.dialect.name == "sqlite":
                 # SQLite scans the table for a tuple IN; one IN per column uses the unique
-                # index, and the few extra combinations it finds are dropped below.
+                # index, and the few extra combinations it finds are dropped below. With the
+                # keys come what moves an open conversation on (see ``light``).
                 lists = [sorted(set(values)) for values in zip(*chunk, strict=True)]
                 names = [col.name for col in key_columns]
-                found = select_in(self.connection, t.conversations, names, list(zip(names[1:], lists, strict=True)))
-            else:
-                found = self.connection.execute(select(*key_columns).where(tuple_(*key_columns[1:]).in_(chunk)))
-            for conversation_id, *identity in found:
-                if tuple(identity) in identities:
+                rows_found = select_in(self.connection, t.conversations, _IDENTITY_COLUMNS, list(zip(names[1:], lists, strict=True)))
+                for conversation_id, *key, status, clock_kind, waiting_since, last_inbound_at, language in rows_found:
+                    identity = (key[0], key[1], key[2], key[3])
+                    if identity not in identities:
+                        continue
+                    if status in _ACTIVE and clock_kind is not None and conversation_id not in ids:
+                        since = sqlite_utc_value(waiting_since)
+                        latest = sqlite_utc_value(last_inbound_at)
+                        if latest is not None:
+                            self.light[conversation_id] = _Light(since, latest, language)
+                            self.by_identity[identity] = conversation_id
+                            continue
+                    wanted.add(int(conversation_id))
+                continue
+            found: Iterable[Sequence[Any]] = self.connection.execute(select(*key_columns).where(tuple_(*key_columns[1:]).in_(chunk)))
+            for conversation_id, *key_values in found:
+                if tuple(key_values) in identities:
                     wanted.add(int(conversation_id))
         if not wanted:
             return
@@ -211,6 +266,19 @@ class _Batch:
     def apply_inbound(self, *, now: datetime) -> None:
         """Move every touched conversation on by its items of this batch."""
         for conversation_id, (earliest, latest, language) in self.inbound.items():
+            light = self.light.get(conversation_id)
+            if light is not None:
+                # What record_inbound does to a new or open conversation: its times move on.
+                since, last = inbound_times(light.waiting_since, light.last_inbound_at, created_at=earliest, latest_at=latest)
+                row: dict[str, Any] = {"id": conversation_id, "updated_at": now}
+                if since != light.waiting_since:
+                    row["waiting_since"] = since
+                if last != light.last_inbound_at:
+                    row["last_inbound_at"] = last
+                if light.language is None and language:
+                    row["language"] = language
+                self.light_rows.append(row)
+                continue
             first = self.first_items.get(conversation_id)
             if first is not None:
                 # New and waiting since its earliest item: what record_inbound on a fresh
@@ -289,6 +357,9 @@ class _Batch:
                 changed |= clocks[cid]
             if changed:
                 groups.setdefault(tuple(changed), []).append({"id": cid, **changed})
+        for row in self.light_rows:
+            groups.setdefault(tuple(name for name in row if name != "id"), []).append(row)
+        self.light_rows.clear()
         for rows in groups.values():
             update_rows(self.connection, t.conversations, "id", rows)
 
