@@ -237,15 +237,16 @@ def test_the_shipped_models_keep_their_quality_on_the_held_out_set() -> None:
         by_language.setdefault(str(row["lang"]), []).append((str(row["kind"]), result.kind.value))
         sentiments_by_language.setdefault(str(row["lang"]), []).append((str(row["sentiment"]), result.sentiment.value))
     kinds = [k.value for k in Kind]
-    for lang in ("ru", "pl", "en"):
+    # Measured 0.85-0.88 on 1,000-1,400 held-out lines a language.
+    for lang in ("ru", "pl", "en", "uk"):
         pairs = by_language[lang]
         score = macro_f1([g for g, _ in pairs], [p for _, p in pairs], kinds)
-        assert score >= 0.75, f"{lang}: kind macro-F1 {score:.3f} on {len(pairs)} held-out lines"
-    # Measured 0.76-0.81 with the sentiment weighed by kind (0.70-0.77 before).
+        assert score >= 0.82, f"{lang}: kind macro-F1 {score:.3f} on {len(pairs)} held-out lines"
+    # Measured 0.79-0.83.
     for lang in ("ru", "pl", "en", "uk"):
         pairs = sentiments_by_language[lang]
         score = macro_f1([g for g, _ in pairs], [p for _, p in pairs], [s.value for s in Sentiment])
-        assert score >= 0.73, f"{lang}: sentiment macro-F1 {score:.3f} on {len(pairs)} held-out lines"
+        assert score >= 0.76, f"{lang}: sentiment macro-F1 {score:.3f} on {len(pairs)} held-out lines"
 
 
 def test_a_sure_kind_settles_a_hesitant_sentiment() -> None:
