@@ -270,13 +270,16 @@ class _Batch:
             if light is not None:
                 # What record_inbound does to a new or open conversation: its times move on.
                 since, last = inbound_times(light.waiting_since, light.last_inbound_at, created_at=earliest, latest_at=latest)
-                row: dict[str, Any] = {"id": conversation_id, "updated_at": now}
+                # Columns in the order of _inbound_values, so these rows share the updates of
+                # conversations that changed the same columns by the whole-row path.
+                row: dict[str, Any] = {"id": conversation_id}
                 if since != light.waiting_since:
                     row["waiting_since"] = since
                 if last != light.last_inbound_at:
                     row["last_inbound_at"] = last
                 if light.language is None and language:
                     row["language"] = language
+                row["updated_at"] = now
                 self.light_rows.append(row)
                 continue
             first = self.first_items.get(conversation_id)
